@@ -1,0 +1,170 @@
+import type { BBox, MultiPolygon, Polygon, Ring } from './types.ts';
+
+import { clipPolygonToBox, DEGENERATE, orient } from './rect-clip.ts';
+
+/**
+ * Cutting big zone polygons down to a licence's neighbourhood before the exact overlay.
+ *
+ * A red-line patch or a nature reserve can have 10⁵–10⁶ vertices; handing all of them to GEOS
+ * for every licence costs milliseconds per call. Instead each ring is split once into chunks of
+ * consecutive vertices with a bounding box. For a licence box B, chunks that reach into B keep
+ * every vertex; a run of consecutive chunks whose joint box misses B is replaced by the chord
+ * between its end points. The run lies in a convex set (its box) outside B, and so does the
+ * chord, so the two paths are homotopic outside B: every point of B keeps its winding number
+ * and every edge inside B is an original edge. The cost per ring is its number of chunks plus
+ * the vertices of the chunks that touch B.
+ *
+ * Chords may cross each other outside B, so the reduced ring is then cut exactly to B
+ * (rect-clip.ts), which gives valid polygons again: GEOS gets small, valid input. (Handing the
+ * reduced rings to GEOS directly, or clamping them onto B's sides, made GEOS 3.11 throw or
+ * mislabel faces on self-overlapping input, so the result must be valid.)
+ */
+
+export const CHUNK_SIZE = 32;
+
+export interface ChunkedRing {
+  coords: Ring;
+  /** per chunk k: [minX, minY, maxX, maxY] at 4k…4k+3; chunk k spans vertices k·CHUNK_SIZE … (k+1)·CHUNK_SIZE */
+  chunkBoxes: Float64Array;
+  bbox: BBox;
+}
+
+export interface ChunkedPolygon {
+  rings: ChunkedRing[];
+  bbox: BBox;
+}
+
+export function chunkRing(coords: Ring): ChunkedRing {
+  const n = coords.length / 2;
+  const chunks = Math.max(1, Math.ceil((n - 1) / CHUNK_SIZE));
+  const boxes = new Float64Array(chunks * 4);
+  let gMinX = Infinity, gMinY = Infinity, gMaxX = -Infinity, gMaxY = -Infinity;
+  for (let k = 0; k < chunks; k++) {
+    const from = k * CHUNK_SIZE;
+    const to = Math.min(n - 1, from + CHUNK_SIZE);
+    let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+    for (let i = from; i <= to; i++) {
+      const x = coords[2 * i], y = coords[2 * i + 1];
+      if (x < minX) minX = x;
+      if (x > maxX) maxX = x;
+      if (y < minY) minY = y;
+      if (y > maxY) maxY = y;
+    }
+    boxes[4 * k] = minX; boxes[4 * k + 1] = minY; boxes[4 * k + 2] = maxX; boxes[4 * k + 3] = maxY;
+    if (minX < gMinX) gMinX = minX;
+    if (minY < gMinY) gMinY = minY;
+    if (maxX > gMaxX) gMaxX = maxX;
+    if (maxY > gMaxY) gMaxY = maxY;
+  }
+  return { coords, chunkBoxes: boxes, bbox: [gMinX, gMinY, gMaxX, gMaxY] };
+}
+
+/**
+ * Chunks a polygon, its rings turned first so the interior is on the left: the reduced rings
+ * keep the original orientation, which the cut to the box relies on.
+ */
+export function chunkPolygon(polygon: Polygon): ChunkedPolygon {
+  const rings = polygon.map((ring, i) => chunkRing(orient(ring, i === 0)));
+  return { rings, bbox: rings[0].bbox };
+}
+
+/**
+ * The box to clip zones to for a licence with bounding box `env`: wider than the envelope GEOS
+ * OverlayNG clips to (the operands' envelope grown by 10 % of its smaller side), so every edge
+ * that GEOS keeps is an original edge.
+ */
+export function clipBox(env: BBox): BBox {
+  const grow = 0.25 * Math.max(env[2] - env[0], env[3] - env[1]) + 1;
+  return [env[0] - grow, env[1] - grow, env[2] + grow, env[3] + grow];
+}
+
+export function boxesIntersect(a: BBox, b: BBox): boolean {
+  return a[0] <= b[2] && a[2] >= b[0] && a[1] <= b[3] && a[3] >= b[1];
+}
+
+/** Growable flat coordinate buffer; one per ring so clipping allocates little. */
+class Path {
+  buf = new Float64Array(64);
+  len = 0;
+  push(x: number, y: number): void {
+    const n = this.len;
+    if (this.buf.length < n + 2) {
+      const next = new Float64Array(this.buf.length * 2);
+      next.set(this.buf);
+      this.buf = next;
+    }
+    this.buf[n] = x;
+    this.buf[n + 1] = y;
+    this.len = n + 2;
+  }
+}
+
+/**
+ * The ring reduced for box B (see the module comment): original vertices in chunks that touch
+ * B, one chord per run of chunks that do not.
+ */
+export function reduceRing(ring: ChunkedRing, box: BBox): Ring {
+  const { coords, chunkBoxes: cb } = ring;
+  const n = coords.length / 2;
+  const [minX, minY, maxX, maxY] = box;
+  const path = new Path();
+  path.push(coords[0], coords[1]);
+  const chunks = cb.length / 4;
+  // the open run of far chunks: its box, and the vertex it ends at
+  let runOpen = false;
+  let rMinX = 0, rMinY = 0, rMaxX = 0, rMaxY = 0, runEnd = 0;
+  for (let k = 0; k < chunks; k++) {
+    const from = k * CHUNK_SIZE;
+    const to = Math.min(n - 1, from + CHUNK_SIZE);
+    const cMinX = cb[4 * k], cMinY = cb[4 * k + 1], cMaxX = cb[4 * k + 2], cMaxY = cb[4 * k + 3];
+    const touches = cMinX <= maxX && cMaxX >= minX && cMinY <= maxY && cMaxY >= minY;
+    if (touches) {
+      if (runOpen) path.push(coords[2 * runEnd], coords[2 * runEnd + 1]);
+      runOpen = false;
+      for (let i = from + 1; i <= to; i++) path.push(coords[2 * i], coords[2 * i + 1]);
+      continue;
+    }
+    if (runOpen) {
+      const uMinX = Math.min(rMinX, cMinX), uMinY = Math.min(rMinY, cMinY);
+      const uMaxX = Math.max(rMaxX, cMaxX), uMaxY = Math.max(rMaxY, cMaxY);
+      if (!(uMinX <= maxX && uMaxX >= minX && uMinY <= maxY && uMaxY >= minY)) {
+        rMinX = uMinX; rMinY = uMinY; rMaxX = uMaxX; rMaxY = uMaxY; runEnd = to;
+        continue;
+      }
+      path.push(coords[2 * runEnd], coords[2 * runEnd + 1]);
+    }
+    runOpen = true;
+    rMinX = cMinX; rMinY = cMinY; rMaxX = cMaxX; rMaxY = cMaxY; runEnd = to;
+  }
+  if (runOpen) path.push(coords[2 * runEnd], coords[2 * runEnd + 1]);
+  return path.buf.slice(0, path.len);
+}
+
+/**
+ * The parts of a chunked polygon inside `box`, as valid polygons (none when it misses B).
+ * When a vertex lies exactly on B's boundary the box is grown a little and the cut repeated:
+ * any box around the licence with a margin gives the same overlay.
+ */
+export function clipPolygon(polygon: ChunkedPolygon, box: BBox): Polygon[] {
+  let b = box;
+  for (let attempt = 0; attempt < 8; attempt++) {
+    if (!boxesIntersect(polygon.bbox, b)) return [];
+    const reduced: Ring[] = [];
+    for (let r = 0; r < polygon.rings.length; r++) {
+      // A hole whose box misses B changes nothing inside B.
+      if (r > 0 && !boxesIntersect(polygon.rings[r].bbox, b)) continue;
+      reduced.push(reduceRing(polygon.rings[r], b));
+    }
+    const out = clipPolygonToBox(reduced, b, { oriented: true });
+    if (out !== DEGENERATE) return out;
+    const g = 1e-7 * (b[2] - b[0] + b[3] - b[1]) * (attempt + 1) + 1e-6;
+    b = [b[0] - g, b[1] - g * 1.37, b[2] + g * 0.71, b[3] + g * 1.13];
+  }
+  throw new Error('cannot cut a zone polygon to the licence box: vertices on every box tried');
+}
+
+export function clipMultiPolygon(parts: ChunkedPolygon[], box: BBox): MultiPolygon {
+  const out: MultiPolygon = [];
+  for (const p of parts) out.push(...clipPolygon(p, box));
+  return out;
+}

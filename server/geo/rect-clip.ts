@@ -1,0 +1,247 @@
+import type { BBox, Polygon, Ring } from './types.ts';
+
+/**
+ * Intersection of one valid polygon with an axis-aligned rectangle, giving valid polygons (the
+ * Weiler–Atherton walk specialised to a rectangle, as in GEOS's RectangleIntersection).
+ *
+ * Rings are oriented so the interior lies on the left (exterior counter-clockwise, holes
+ * clockwise). Each ring is cut into fragments running inside the box from an entry point to an
+ * exit point on its boundary; the result rings follow a fragment to its exit, then the box
+ * boundary counter-clockwise to the next entry, and so on until they close. Rings that never
+ * cross the boundary are either inside the box (kept) or outside (then they only decide whether
+ * the box is covered). A vertex exactly on the box boundary makes the walk ambiguous: we report
+ * it and the caller moves the box a little, which is free because the box is arbitrary.
+ */
+
+export const DEGENERATE = 'degenerate' as const;
+
+interface Fragment {
+  /** flat coordinates from the entry point to the exit point */
+  coords: number[];
+  entry: number;
+  exit: number;
+  used: boolean;
+}
+
+/** Position along the box boundary, counter-clockwise from (minX, minY). */
+function perimeterParam(box: BBox, side: number, x: number, y: number): number {
+  const [minX, minY, maxX, maxY] = box;
+  const w = maxX - minX, h = maxY - minY;
+  switch (side) {
+    case 0: return x - minX; // bottom
+    case 1: return w + (y - minY); // right
+    case 2: return w + h + (maxX - x); // top
+    default: return 2 * w + h + (maxY - y); // left
+  }
+}
+
+/** Point at a perimeter parameter, for the corners passed on the way. */
+function cornersBetween(box: BBox, from: number, to: number, out: number[]): void {
+  const [minX, minY, maxX, maxY] = box;
+  const w = maxX - minX, h = maxY - minY;
+  const per = 2 * (w + h);
+  const corners: [number, number, number][] = [[w, maxX, minY], [w + h, maxX, maxY], [2 * w + h, minX, maxY], [per, minX, minY]];
+  let end = to;
+  if (end <= from) end += per;
+  for (let lap = 0; lap < 2; lap++) {
+    for (const [p, x, y] of corners) {
+      const q = p + lap * per;
+      if (q > from && q < end) out.push(x, y);
+    }
+  }
+}
+
+type Clip = { t0: number; side0: number; t1: number; side1: number } | null;
+
+/** Liang–Barsky: the parameter range of p→q inside the box, and which sides bound it. */
+function clipSegment(box: BBox, px: number, py: number, qx: number, qy: number): Clip {
+  const dx = qx - px, dy = qy - py;
+  let t0 = 0, t1 = 1, side0 = -1, side1 = -1;
+  // sides: 0 bottom (y=minY), 1 right (x=maxX), 2 top (y=maxY), 3 left (x=minX)
+  const tests: [number, number, number][] = [
+    [-dx, px - box[0], 3],
+    [dx, box[2] - px, 1],
+    [-dy, py - box[1], 0],
+    [dy, box[3] - py, 2],
+  ];
+  for (const [p, q, side] of tests) {
+    if (p === 0) {
+      if (q < 0) return null;
+      continue;
+    }
+    const r = q / p;
+    if (p < 0) {
+      if (r > t1) return null;
+      if (r > t0) { t0 = r; side0 = side; }
+    } else {
+      if (r < t0) return null;
+      if (r < t1) { t1 = r; side1 = side; }
+    }
+  }
+  return t0 < t1 ? { t0, side0, t1, side1 } : null;
+}
+
+function snapToSide(box: BBox, side: number, x: number, y: number): [number, number] {
+  switch (side) {
+    case 0: return [Math.min(box[2], Math.max(box[0], x)), box[1]];
+    case 1: return [box[2], Math.min(box[3], Math.max(box[1], y))];
+    case 2: return [Math.min(box[2], Math.max(box[0], x)), box[3]];
+    default: return [box[0], Math.min(box[3], Math.max(box[1], y))];
+  }
+}
+
+export function signedArea(r: ArrayLike<number>): number {
+  let s = 0;
+  const x0 = r[0], y0 = r[1];
+  for (let i = 2; i + 3 < r.length; i += 2) {
+    s += (r[i] - x0) * (r[i + 3] - y0) - (r[i + 2] - x0) * (r[i + 1] - y0);
+  }
+  return s / 2;
+}
+
+/** The ring turned so its interior is on the left: counter-clockwise for an exterior. */
+export function orient(r: Ring, exterior: boolean): Ring {
+  return (signedArea(r) > 0) === exterior ? r : reversed(r);
+}
+
+function reversed(r: Ring): Ring {
+  const out = new Float64Array(r.length);
+  for (let i = 0; i < r.length; i += 2) {
+    out[r.length - 2 - i] = r[i];
+    out[r.length - 1 - i] = r[i + 1];
+  }
+  return out;
+}
+
+/** Even-odd point in ring, for rings given as flat closed arrays. */
+export function pointInRing(r: ArrayLike<number>, px: number, py: number): boolean {
+  let inside = false;
+  for (let i = 0; i + 3 < r.length; i += 2) {
+    const x1 = r[i], y1 = r[i + 1], x2 = r[i + 2], y2 = r[i + 3];
+    if ((y1 > py) !== (y2 > py) && px < x1 + ((py - y1) * (x2 - x1)) / (y2 - y1)) inside = !inside;
+  }
+  return inside;
+}
+
+type RingCut = { kind: 'inside' } | { kind: 'outside'; containsBox: boolean } | { kind: 'crossing'; fragments: Fragment[] };
+
+function cutRing(r: Ring, box: BBox): RingCut | typeof DEGENERATE {
+  const [minX, minY, maxX, maxY] = box;
+  const n = r.length / 2 - 1; // closed: last repeats first
+  let start = -1;
+  for (let i = 0; i < n; i++) {
+    const x = r[2 * i], y = r[2 * i + 1];
+    if (x === minX || x === maxX || y === minY || y === maxY) {
+      if (y >= minY && y <= maxY && x >= minX && x <= maxX) return DEGENERATE;
+    }
+    const inside = x > minX && x < maxX && y > minY && y < maxY;
+    if (!inside && start < 0) start = i;
+  }
+  if (start < 0) return { kind: 'inside' };
+  const fragments: Fragment[] = [];
+  let current: number[] | null = null;
+  let entry = 0;
+  for (let k = 0; k < n; k++) {
+    const i = (start + k) % n, j = (i + 1) % n;
+    const px = r[2 * i], py = r[2 * i + 1], qx = r[2 * j], qy = r[2 * j + 1];
+    const c = clipSegment(box, px, py, qx, qy);
+    if (!c) continue;
+    if (c.t0 > 0) {
+      // enters the box
+      const [ex, ey] = snapToSide(box, c.side0, px + c.t0 * (qx - px), py + c.t0 * (qy - py));
+      current = [ex, ey];
+      entry = perimeterParam(box, c.side0, ex, ey);
+    }
+    if (c.t1 < 1) {
+      const [xx, xy] = snapToSide(box, c.side1, px + c.t1 * (qx - px), py + c.t1 * (qy - py));
+      current!.push(xx, xy);
+      fragments.push({ coords: current!, entry, exit: perimeterParam(box, c.side1, xx, xy), used: false });
+      current = null;
+    } else {
+      current!.push(qx, qy);
+    }
+  }
+  if (fragments.length === 0) {
+    return { kind: 'outside', containsBox: pointInRing(r, (minX + maxX) / 2, (minY + maxY) / 2) };
+  }
+  return { kind: 'crossing', fragments };
+}
+
+function boxRing(box: BBox): Ring {
+  const [a, b, c, d] = box;
+  return new Float64Array([a, b, c, b, c, d, a, d, a, b]);
+}
+
+/**
+ * The parts of `polygon` inside `box`, as valid polygons; DEGENERATE when a vertex lies on the
+ * box boundary (choose another box).
+ */
+export function clipPolygonToBox(
+  polygon: readonly Ring[],
+  box: BBox,
+  options: { oriented?: boolean } = {},
+): Polygon[] | typeof DEGENERATE {
+  const fragments: Fragment[] = [];
+  const insideHoles: Ring[] = [];
+  let exteriorInside: Ring | null = null;
+  let covered = false;
+  for (let k = 0; k < polygon.length; k++) {
+    const ring = polygon[k];
+    if (ring.length < 8) continue;
+    // interior on the left: exterior counter-clockwise, holes clockwise
+    const r = options.oriented ? ring : orient(ring, k === 0);
+    const cut = cutRing(r, box);
+    if (cut === DEGENERATE) return DEGENERATE;
+    if (cut.kind === 'crossing') fragments.push(...cut.fragments);
+    else if (cut.kind === 'inside') {
+      if (k === 0) exteriorInside = r;
+      else insideHoles.push(r);
+    } else if (k === 0) {
+      // an exterior outside the box either surrounds it or misses it
+      if (!cut.containsBox) return [];
+      covered = true;
+    } else if (cut.containsBox) {
+      // a hole around the whole box leaves nothing inside it
+      return [];
+    }
+  }
+  if (exteriorInside) return [[exteriorInside, ...insideHoles]];
+  if (fragments.length === 0) return covered ? [[boxRing(box), ...insideHoles]] : [];
+
+  const shells: Ring[] = [];
+  const entries = [...fragments].sort((a, b) => a.entry - b.entry);
+  for (const e of entries) {
+    if (e.exit === e.entry) return DEGENERATE;
+  }
+  for (const first of fragments) {
+    if (first.used) continue;
+    const out: number[] = [];
+    let f = first;
+    for (;;) {
+      f.used = true;
+      for (const v of f.coords) out.push(v);
+      // next entry counter-clockwise from this exit
+      let next: Fragment | null = null;
+      let best = Infinity;
+      const per = 2 * (box[2] - box[0] + box[3] - box[1]);
+      for (const g of entries) {
+        let d = g.entry - f.exit;
+        if (d < 0) d += per;
+        if (d === 0) return DEGENERATE;
+        if (d < best) { best = d; next = g; }
+      }
+      cornersBetween(box, f.exit, next!.entry, out);
+      if (next === first) break;
+      if (next!.used) return DEGENERATE; // cannot happen for valid input
+      f = next!;
+    }
+    out.push(out[0], out[1]);
+    shells.push(Float64Array.from(out));
+  }
+  const polygons: Polygon[] = shells.map((s) => [s]);
+  for (const h of insideHoles) {
+    const owner = polygons.find((p) => pointInRing(p[0], h[0], h[1]));
+    if (owner) owner.push(h);
+  }
+  return polygons;
+}
