@@ -1,0 +1,168 @@
+import { createRequire } from 'node:module';
+import type { Geometry as GdalGeometry } from 'gdal-async';
+import { ellipsoidalArea, planeArea } from './area.ts';
+import type { GaussKruger } from './crs-types.ts';
+import type { MultiPolygon } from './types.ts';
+import { multiPolygonToWkb, wkbToMultiPolygon } from './wkb.ts';
+
+/**
+ * The exact overlay of one licence with the zone pieces near it, in GEOS (through gdal-async).
+ * Everything here is in the licence's analysis plane. The function is pure apart from GEOS, so
+ * it runs the same in-process and in the worker processes.
+ */
+
+// gdal-async is a native addon that loads once per process (not per worker thread): require it
+// lazily so that modules importing types from here stay cheap.
+const require = createRequire(import.meta.url);
+type Gdal = typeof import('gdal-async');
+let gdalModule: Gdal | null = null;
+function gdal(): Gdal {
+  gdalModule ??= require('gdal-async') as Gdal;
+  return gdalModule;
+}
+
+export interface OverlayTask {
+  /** the caller's index of the licence */
+  id: number;
+  plane: GaussKruger;
+  licence: MultiPolygon;
+  /** zone features near the licence, already clipped to its neighbourhood */
+  zones: { zone: number; pieces: MultiPolygon }[];
+  /** reserve blocks of the licence, for the share of each under the exit range */
+  blocks: { block: number; geometry: MultiPolygon }[];
+  sliverM2: number;
+}
+
+export interface ZoneOverlap {
+  zone: number;
+  areaPlane: number;
+  areaEllipsoidal: number;
+}
+
+export interface BlockOverlap {
+  block: number;
+  areaPlane: number;
+  exitAreaPlane: number;
+}
+
+export interface OverlayResult {
+  id: number;
+  licenceAreaPlane: number;
+  licenceAreaEllipsoidal: number;
+  exitAreaPlane: number;
+  exitAreaEllipsoidal: number;
+  remainingAreaPlane: number;
+  /** parts of licence − zones of at least the sliver size */
+  remainingParts: number;
+  /** the licence and some zone share at least a point */
+  contact: boolean;
+  zones: ZoneOverlap[];
+  blocks: BlockOverlap[];
+  /** licence ∩ union(zones), in the plane */
+  exitRange: MultiPolygon;
+  warnings: string[];
+}
+
+function fromMultiPolygon(mp: MultiPolygon): GdalGeometry {
+  return gdal().Geometry.fromWKB(multiPolygonToWkb(mp));
+}
+
+function toMultiPolygon(g: GdalGeometry): MultiPolygon {
+  return g.isEmpty() ? [] : wkbToMultiPolygon(g.toWKB());
+}
+
+/**
+ * Area of a GEOS result. Intersections can come back as points or lines (a touch), which have
+ * no getArea in gdal-async, or as collections; those are measured through their polygons.
+ */
+function areaOf(g: GdalGeometry): number {
+  if (g.isEmpty()) return 0;
+  const measurable = g as unknown as { getArea?: () => number };
+  return typeof measurable.getArea === 'function' ? measurable.getArea() : planeArea(toMultiPolygon(g));
+}
+
+/** Makes an invalid polygon valid (GEOS MakeValid) and keeps only its polygonal part. */
+function repair(g: GdalGeometry): GdalGeometry {
+  return fromMultiPolygon(toMultiPolygon(g.makeValid()));
+}
+
+/**
+ * Intersection that survives a topology exception on a dirty zone piece: retried once with the
+ * piece repaired, and the repair reported, so the area is never silently wrong.
+ */
+function intersect(a: GdalGeometry, b: GdalGeometry, warnings: string[], what: string): GdalGeometry {
+  try {
+    return a.intersection(b);
+  } catch (err) {
+    warnings.push(`${what}: geometry invalid near the licence (${(err as Error).message}); repaired with MakeValid`);
+    return a.intersection(repair(b));
+  }
+}
+
+export function overlayLicence(task: OverlayTask): OverlayResult {
+  const warnings: string[] = [];
+  let licence = fromMultiPolygon(task.licence);
+  let licenceMp = task.licence;
+  if (!licence.isValid()) {
+    const before = planeArea(task.licence);
+    licence = repair(licence);
+    licenceMp = toMultiPolygon(licence);
+    const after = planeArea(licenceMp);
+    warnings.push(
+      `licence geometry is invalid (self-intersecting or badly nested rings); repaired with MakeValid: ` +
+      `plane area ${before.toFixed(2)} m² as drawn (shoelace) → ${after.toFixed(2)} m² repaired`,
+    );
+  }
+  const licenceAreaPlane = areaOf(licence);
+  const licenceAreaEllipsoidal = ellipsoidalArea(licenceMp, task.plane);
+
+  const zones: ZoneOverlap[] = [];
+  let exit: GdalGeometry | null = null;
+  let contact = false;
+  for (const { zone, pieces } of task.zones) {
+    const zoneGeom = fromMultiPolygon(pieces);
+    const part = intersect(licence, zoneGeom, warnings, `zone #${zone}`);
+    const area = areaOf(part);
+    if (area > 0) {
+      contact = true;
+      zones.push({ zone, areaPlane: area, areaEllipsoidal: ellipsoidalArea(toMultiPolygon(part), task.plane) });
+      exit = exit ? exit.union(part) : part;
+    } else if (!contact && licence.intersects(zoneGeom)) {
+      contact = true;
+    }
+  }
+
+  const exitRange = exit ? toMultiPolygon(exit) : [];
+  const exitAreaPlane = exit ? areaOf(exit) : 0;
+  const exitAreaEllipsoidal = exit ? ellipsoidalArea(exitRange, task.plane) : 0;
+
+  let remainingParts = 1;
+  let remainingAreaPlane = licenceAreaPlane;
+  if (exit) {
+    const remaining = toMultiPolygon(licence.difference(exit));
+    remainingAreaPlane = planeArea(remaining);
+    remainingParts = remaining.filter((p) => planeArea([p]) >= task.sliverM2).length;
+  }
+
+  const blocks: BlockOverlap[] = task.blocks.map(({ block, geometry }) => {
+    const g = fromMultiPolygon(geometry);
+    const areaPlane = areaOf(g);
+    const under = exit ? intersect(g, exit, warnings, `reserve block #${block}`) : null;
+    return { block, areaPlane, exitAreaPlane: under ? areaOf(under) : 0 };
+  });
+
+  return {
+    id: task.id,
+    licenceAreaPlane,
+    licenceAreaEllipsoidal,
+    exitAreaPlane,
+    exitAreaEllipsoidal,
+    remainingAreaPlane,
+    remainingParts,
+    contact,
+    zones,
+    blocks,
+    exitRange,
+    warnings,
+  };
+}

@@ -1,0 +1,106 @@
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { MultiPolygon } from '../geo/types.ts';
+import type { BlockResult, LicenceResult, ScreeningResult } from '../screening/types.ts';
+import { toCsv, type Cell } from './csv.ts';
+
+/** The files `redline screen` writes; their columns are a contract (see README). */
+
+export const SCREENING_COLUMNS = [
+  'licence_id', 'name', 'status', 'licence_area_plane_m2', 'licence_area_ellipsoidal_m2',
+  'exit_area_plane_m2', 'exit_area_ellipsoidal_m2', 'exit_ratio', 'remaining_parts', 'zone_ids', 'warnings',
+] as const;
+
+export const RESERVES_COLUMNS = [
+  'licence_id', 'block_id', 'category', 'block_area_plane_m2', 'ore_t', 'metal_t',
+  'exit_fraction', 'exit_ore_t', 'exit_metal_t', 'note',
+] as const;
+
+export const ZONE_OVERLAP_COLUMNS = [
+  'licence_id', 'zone_id', 'zone_name', 'zone_type', 'overlap_area_plane_m2', 'overlap_area_ellipsoidal_m2',
+] as const;
+
+export type ScreeningRow = Record<(typeof SCREENING_COLUMNS)[number], string | number>;
+
+export function screeningRow(l: LicenceResult): ScreeningRow {
+  return {
+    licence_id: l.licenceId,
+    name: l.name ?? '',
+    status: l.status,
+    licence_area_plane_m2: l.licenceAreaPlane,
+    licence_area_ellipsoidal_m2: l.licenceAreaEllipsoidal,
+    exit_area_plane_m2: l.exitAreaPlane,
+    exit_area_ellipsoidal_m2: l.exitAreaEllipsoidal,
+    exit_ratio: l.exitRatio,
+    remaining_parts: l.remainingParts,
+    zone_ids: l.zoneIds.join(';'),
+    warnings: l.warnings.join(' | '),
+  };
+}
+
+function blockRow(b: BlockResult): Cell[] {
+  return [b.licenceId, b.blockId, b.category, b.blockAreaPlane, b.oreT, b.metalT, b.exitFraction, b.exitOreT, b.exitMetalT, b.note];
+}
+
+/** 1e-9° is 0.1 mm: enough to keep the exit range exact to the millimetre, and smaller files. */
+function roundCoords(mp: MultiPolygon): number[][][][] {
+  return mp.map((polygon) =>
+    polygon.map((ring) => {
+      const pts: number[][] = [];
+      for (let i = 0; i < ring.length; i += 2) {
+        pts.push([Math.round(ring[i] * 1e9) / 1e9, Math.round(ring[i + 1] * 1e9) / 1e9]);
+      }
+      return pts;
+    }),
+  );
+}
+
+export function overlapsGeoJson(licences: readonly LicenceResult[]): string {
+  const features = licences
+    .filter((l) => l.exitRangeLonLat.length > 0)
+    .map((l) => ({
+      type: 'Feature',
+      properties: screeningRow(l),
+      geometry: { type: 'MultiPolygon', coordinates: roundCoords(l.exitRangeLonLat) },
+    }));
+  // The legacy crs member makes GDAL and QGIS read CGCS2000 rather than assume WGS 84.
+  return JSON.stringify({
+    type: 'FeatureCollection',
+    name: 'overlaps',
+    crs: { type: 'name', properties: { name: 'urn:ogc:def:crs:EPSG::4490' } },
+    features,
+  });
+}
+
+/** Writes each file whole under a temporary name first, so a crash never leaves half a CSV. */
+async function writeAtomic(path: string, data: string): Promise<void> {
+  const tmp = `${path}.tmp-${process.pid}`;
+  await writeFile(tmp, data);
+  await rename(tmp, path);
+}
+
+export async function writeScreening(
+  dir: string,
+  result: ScreeningResult,
+  run: object,
+  withReserves: boolean,
+): Promise<string[]> {
+  await mkdir(dir, { recursive: true });
+  const written: string[] = [];
+  const put = async (name: string, data: string): Promise<void> => {
+    await writeAtomic(join(dir, name), data);
+    written.push(join(dir, name));
+  };
+  await put('screening.csv', toCsv(SCREENING_COLUMNS, result.licences.map((l) => Object.values(screeningRow(l)))));
+  const zoneRows: Cell[][] = [];
+  for (const l of result.licences) {
+    for (const z of l.zones) zoneRows.push([l.licenceId, z.zoneId, z.zoneName, z.zoneType, z.areaPlane, z.areaEllipsoidal]);
+  }
+  await put('zone_overlaps.csv', toCsv(ZONE_OVERLAP_COLUMNS, zoneRows));
+  if (withReserves) {
+    await put('reserves.csv', toCsv(RESERVES_COLUMNS, result.blocks.map(blockRow)));
+  }
+  await put('overlaps.geojson', overlapsGeoJson(result.licences));
+  await put('run.json', JSON.stringify(run, null, 2) + '\n');
+  return written;
+}

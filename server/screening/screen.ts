@@ -1,0 +1,270 @@
+import { availableParallelism } from 'node:os';
+import { planeArea } from '../geo/area.ts';
+import { clipBox } from '../geo/clip.ts';
+import { analysisPlane } from '../geo/crs.ts';
+import type { GaussKruger } from '../geo/crs-types.ts';
+import type { OverlayTask } from '../geo/overlay.ts';
+import { makeTransform, toLonLat, type Transform } from '../geo/projection.ts';
+import type { MultiPolygon } from '../geo/types.ts';
+import { InputError } from '../errors.ts';
+import { classify, elevationCheck } from './classify.ts';
+import { mapFields, numberOf, textOf, type FieldKey, type FieldMapping, type ZoneType } from './fields.ts';
+import { runTasks } from './pool.ts';
+import type { TaskResult } from './task.ts';
+import type { BlockResult, LayerInput, LicenceResult, ScreeningOptions, ScreeningResult } from './types.ts';
+import { collectZones, PlaneZones, ringsBBox } from './zones.ts';
+
+const LICENCE_KEYS: FieldKey[] = ['licence_id', 'name', 'elev_top', 'elev_bottom'];
+const ZONE_KEYS: FieldKey[] = ['zone_id', 'zone_name', 'zone_type'];
+const BLOCK_KEYS: FieldKey[] = ['block_id', 'licence_id', 'category', 'ore_t', 'metal_t', 'elev_top', 'elev_bottom'];
+
+interface Licence {
+  index: number;
+  licenceId: string;
+  name: string | null;
+  top: number | null;
+  bottom: number | null;
+  plane: GaussKruger;
+  geometry: MultiPolygon;
+}
+
+interface Block {
+  block: number;
+  blockId: string;
+  licenceId: string | null;
+  category: string | null;
+  oreT: number | null;
+  metalT: number | null;
+  top: number | null;
+  bottom: number | null;
+  geometry: MultiPolygon;
+}
+
+function planeKey(p: GaussKruger): string {
+  return `${p.centralMeridian}/${p.zoneWidth}`;
+}
+
+function mapLayer(layer: LayerInput, keys: FieldKey[], options: ScreeningOptions): FieldMapping {
+  try {
+    return mapFields(layer.source, layer.fields, keys, options.fieldOverrides ?? {});
+  } catch (err) {
+    throw new InputError(layer.source, (err as Error).message.replace(`${layer.source}: `, ''));
+  }
+}
+
+/** Screens every licence against the zones: the whole batch, see README "Screening". */
+export async function screen(options: ScreeningOptions): Promise<ScreeningResult> {
+  const sliverM2 = options.sliverM2 ?? 1;
+  const warnings: string[] = [];
+  const fieldMappings: Record<string, FieldMapping> = {};
+
+  const licMap = mapLayer(options.licences, LICENCE_KEYS, options);
+  fieldMappings[options.licences.source] = licMap;
+  const zoneMaps = options.zones.map((z) => mapLayer(z, ZONE_KEYS, options));
+  options.zones.forEach((z, i) => (fieldMappings[z.source] = zoneMaps[i]));
+  const zones = collectZones(options.zones, zoneMaps, warnings);
+
+  const transforms = new Map<string, Transform>();
+  const transformTo = (layer: LayerInput, plane: GaussKruger): Transform => {
+    const key = `${layer.source}>${planeKey(plane)}`;
+    let t = transforms.get(key);
+    if (!t) {
+      t = makeTransform(layer.crs, plane, options.datumShift);
+      for (const w of t.warnings) if (!warnings.includes(w)) warnings.push(w);
+      transforms.set(key, t);
+    }
+    return t;
+  };
+
+  const licences = readLicences(options.licences, licMap, warnings, transformTo);
+  const byId = new Map(licences.map((l) => [l.licenceId, l]));
+
+  let blocks: Block[] = [];
+  if (options.reserves) {
+    const m = mapLayer(options.reserves, BLOCK_KEYS, options);
+    fieldMappings[options.reserves.source] = m;
+    if (!m.licence_id) {
+      throw new InputError(options.reserves.source, 'reserve blocks need a licence id field (licence_id / 许可证号); name it with --map licence_id=FIELD');
+    }
+    blocks = readBlocks(options.reserves, m);
+  }
+  const blocksOf = new Map<string, Block[]>();
+  for (const b of blocks) {
+    if (b.licenceId && byId.has(b.licenceId)) {
+      const list = blocksOf.get(b.licenceId) ?? [];
+      list.push(b);
+      blocksOf.set(b.licenceId, list);
+    }
+  }
+
+  // One set of prepared zones per plane; a county has one plane, a province a few.
+  const tasks: OverlayTask[] = [];
+  const byPlane = new Map<string, Licence[]>();
+  for (const l of licences) {
+    const list = byPlane.get(planeKey(l.plane)) ?? [];
+    list.push(l);
+    byPlane.set(planeKey(l.plane), list);
+  }
+  for (const group of byPlane.values()) {
+    const plane = group[0].plane;
+    const boxes = group.map((l) => clipBox(ringsBBox(l.geometry)));
+    const planeZones = new PlaneZones(plane, zones, boxes, options.datumShift);
+    group.forEach((l, i) => {
+      const near = planeZones.near(boxes[i]);
+      const own = blocksOf.get(l.licenceId) ?? [];
+      tasks.push({
+        id: l.index,
+        plane,
+        licence: l.geometry,
+        zones: near.map(({ feature, pieces }) => ({ zone: feature.zone, pieces })),
+        blocks: own.map((b) => ({ block: b.block, geometry: project(b.geometry, transformTo(options.reserves!, plane)) })),
+        sliverM2,
+      });
+    });
+  }
+
+  const results = new Map<number, TaskResult>();
+  const total = tasks.length;
+  const workers = options.workers ?? availableParallelism();
+  const stats = await runTasks(tasks, workers, (r) => {
+    results.set(r.id, r);
+    options.onProgress?.(results.size, total);
+  });
+
+  const licenceResults = licences.map((l) => toLicenceResult(l, results.get(l.index)!, zones, sliverM2));
+  const blockResults = options.reserves
+    ? blockRows(blocks, byId, results, warnings, options.reserves, transformTo)
+    : [];
+
+  const zoneTypes = [...new Set(zones.map((z) => z.zoneType).filter((t): t is ZoneType => t !== null))].sort();
+  const peakRssMb = (process.resourceUsage().maxRSS + stats.workersMaxRssKb) / 1024;
+  return { licences: licenceResults, blocks: blockResults, fieldMappings, zoneTypes, sliverM2, warnings, peakRssMb };
+}
+
+function project(mp: MultiPolygon, t: Transform): MultiPolygon {
+  return t.identity ? mp : mp.map((p) => p.map((r) => t(r)));
+}
+
+function readLicences(
+  layer: LayerInput,
+  m: FieldMapping,
+  warnings: string[],
+  transformTo: (layer: LayerInput, plane: GaussKruger) => Transform,
+): Licence[] {
+  const toLL = toLonLat(layer.crs);
+  const seen = new Map<string, number>();
+  const out: Licence[] = [];
+  for (const f of layer.features) {
+    const licenceId = textOf(f.attributes, m.licence_id) ?? `${layer.name}#${f.index + 1}`;
+    if (!f.geometry || f.geometry.length === 0) {
+      throw new InputError(layer.source, 'the licence has no geometry (null shape)', { index: f.index, id: licenceId });
+    }
+    const first = seen.get(licenceId);
+    if (first !== undefined) {
+      warnings.push(`${layer.source}: licence id ${licenceId} appears more than once (features #${first} and #${f.index}); each is screened separately`);
+    } else {
+      seen.set(licenceId, f.index);
+    }
+    const b = ringsBBox(f.geometry);
+    const centre = toLL(new Float64Array([(b[0] + b[2]) / 2, (b[1] + b[3]) / 2]));
+    const plane = analysisPlane(layer.crs, [centre[0], centre[1]]);
+    out.push({
+      index: f.index,
+      licenceId,
+      name: textOf(f.attributes, m.name),
+      top: numberOf(f.attributes, m.elev_top),
+      bottom: numberOf(f.attributes, m.elev_bottom),
+      plane,
+      geometry: project(f.geometry, transformTo(layer, plane)),
+    });
+  }
+  return out;
+}
+
+function readBlocks(layer: LayerInput, m: FieldMapping): Block[] {
+  const out: Block[] = [];
+  for (const f of layer.features) {
+    const blockId = textOf(f.attributes, m.block_id) ?? `${layer.name}#${f.index + 1}`;
+    if (!f.geometry || f.geometry.length === 0) {
+      throw new InputError(layer.source, 'the reserve block has no geometry (null shape)', { index: f.index, id: blockId });
+    }
+    out.push({
+      block: f.index,
+      blockId,
+      licenceId: textOf(f.attributes, m.licence_id),
+      category: textOf(f.attributes, m.category),
+      oreT: numberOf(f.attributes, m.ore_t),
+      metalT: numberOf(f.attributes, m.metal_t),
+      top: numberOf(f.attributes, m.elev_top),
+      bottom: numberOf(f.attributes, m.elev_bottom),
+      geometry: f.geometry,
+    });
+  }
+  return out;
+}
+
+function toLicenceResult(
+  l: Licence,
+  r: TaskResult,
+  zones: ReturnType<typeof collectZones>,
+  sliverM2: number,
+): LicenceResult {
+  const rows = r.zones.map((z) => ({
+    zoneId: zones[z.zone].zoneId,
+    zoneName: zones[z.zone].zoneName,
+    zoneType: zones[z.zone].zoneType,
+    areaPlane: z.areaPlane,
+    areaEllipsoidal: z.areaEllipsoidal,
+  }));
+  return {
+    licenceId: l.licenceId,
+    name: l.name,
+    status: classify(r, sliverM2),
+    licenceAreaPlane: r.licenceAreaPlane,
+    licenceAreaEllipsoidal: r.licenceAreaEllipsoidal,
+    exitAreaPlane: r.exitAreaPlane,
+    exitAreaEllipsoidal: r.exitAreaEllipsoidal,
+    exitRatio: r.licenceAreaEllipsoidal > 0 ? r.exitAreaEllipsoidal / r.licenceAreaEllipsoidal : 0,
+    remainingParts: r.remainingParts,
+    zoneIds: [...new Set(rows.map((z) => z.zoneId))],
+    zones: rows,
+    warnings: r.warnings,
+    exitRangeLonLat: r.exitRangeLonLat,
+    plane: l.plane,
+  };
+}
+
+function blockRows(
+  blocks: Block[],
+  byId: Map<string, Licence>,
+  results: Map<number, TaskResult>,
+  warnings: string[],
+  layer: LayerInput,
+  transformTo: (layer: LayerInput, plane: GaussKruger) => Transform,
+): BlockResult[] {
+  const toLL = toLonLat(layer.crs);
+  return blocks.map((b) => {
+    const licence = b.licenceId ? byId.get(b.licenceId) : undefined;
+    const row = { licenceId: b.licenceId ?? '', blockId: b.blockId, category: b.category, oreT: b.oreT, metalT: b.metalT };
+    if (!licence) {
+      warnings.push(`${layer.source}: block ${b.blockId} names licence ${b.licenceId ?? '(none)'}, which is not in the licence layer`);
+      const bb = ringsBBox(b.geometry);
+      const centre = toLL(new Float64Array([(bb[0] + bb[2]) / 2, (bb[1] + bb[3]) / 2]));
+      const plane = analysisPlane(layer.crs, [centre[0], centre[1]]);
+      const area = planeArea(project(b.geometry, transformTo(layer, plane)));
+      return { ...row, blockAreaPlane: area, exitFraction: 0, exitOreT: null, exitMetalT: null, note: 'licence not in the licence layer' };
+    }
+    const check = elevationCheck(licence, b);
+    const overlap = results.get(licence.index)?.blocks.find((x) => x.block === b.block);
+    const areaPlane = overlap?.areaPlane ?? 0;
+    const fraction = check.excluded || !overlap || overlap.areaPlane <= 0 ? 0 : Math.min(1, overlap.exitAreaPlane / overlap.areaPlane);
+    return {
+      ...row,
+      blockAreaPlane: areaPlane,
+      exitFraction: fraction,
+      exitOreT: b.oreT === null ? null : b.oreT * fraction,
+      exitMetalT: b.metalT === null ? null : b.metalT * fraction,
+      note: check.note,
+    };
+  });
+}

@@ -1,0 +1,82 @@
+import type { Crs, DatumShift, GaussKruger } from '../geo/crs-types.ts';
+import type { Attributes, MultiPolygon } from '../geo/types.ts';
+import type { FieldMapping, FieldOverrides, ZoneType } from './fields.ts';
+
+/** A polygon layer as screening sees it: features in a known CRS. The importers produce these. */
+export interface LayerInput {
+  /** the file the user gave, for messages */
+  source: string;
+  name: string;
+  crs: Crs;
+  fields: readonly string[];
+  features: ReadonlyArray<{ index: number; geometry: MultiPolygon | null; attributes: Attributes }>;
+}
+
+export interface ScreeningOptions {
+  licences: LayerInput;
+  zones: readonly LayerInput[];
+  reserves?: LayerInput;
+  fieldOverrides?: FieldOverrides;
+  /** exit areas below this many m² are slivers (boundary mismatch), not exits */
+  sliverM2?: number;
+  /** Bursa-Wolf parameters to CGCS2000 for Xian 80 / Beijing 54 inputs */
+  datumShift?: DatumShift;
+  /** worker processes for the overlay; 0 runs in this process. Default: one per core. */
+  workers?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** Overlap class of a licence, see README "Overlap classes". */
+export type Status = 'none' | 'touch' | 'sliver' | 'partial' | 'whole';
+
+export interface ZoneOverlapRow {
+  zoneId: string;
+  zoneName: string | null;
+  zoneType: ZoneType | null;
+  areaPlane: number;
+  areaEllipsoidal: number;
+}
+
+export interface LicenceResult {
+  licenceId: string;
+  name: string | null;
+  status: Status;
+  licenceAreaPlane: number;
+  licenceAreaEllipsoidal: number;
+  exitAreaPlane: number;
+  exitAreaEllipsoidal: number;
+  /** exit area / licence area, both ellipsoidal (the legal areas) */
+  exitRatio: number;
+  remainingParts: number;
+  zoneIds: string[];
+  zones: ZoneOverlapRow[];
+  warnings: string[];
+  /** the exit range in CGCS2000 lon/lat (EPSG:4490) */
+  exitRangeLonLat: MultiPolygon;
+  /** the plane the licence was analysed in */
+  plane: GaussKruger;
+}
+
+export interface BlockResult {
+  licenceId: string;
+  blockId: string;
+  category: string | null;
+  blockAreaPlane: number;
+  oreT: number | null;
+  metalT: number | null;
+  exitFraction: number;
+  exitOreT: number | null;
+  exitMetalT: number | null;
+  note: string | null;
+}
+
+export interface ScreeningResult {
+  licences: LicenceResult[];
+  blocks: BlockResult[];
+  /** field chosen per layer source and key */
+  fieldMappings: Record<string, FieldMapping>;
+  zoneTypes: ZoneType[];
+  sliverM2: number;
+  warnings: string[];
+  peakRssMb: number;
+}
