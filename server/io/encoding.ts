@@ -1,0 +1,147 @@
+/**
+ * Text encodings of attribute data. Chinese shapefiles come in GBK (CP936) as often as in UTF-8,
+ * and the declarations (.cpg, the DBF language byte) are missing or wrong often enough that a
+ * garbled 某某铁矿 is the classic failure. Policy, strongest evidence first:
+ *   user option > .cpg > DBF language driver byte > detection on the raw bytes,
+ * except that a declared UTF-8 whose bytes are not valid UTF-8 falls through to detection: decoding
+ * them as UTF-8 would certainly garble, while GBK bytes are almost never valid UTF-8 by chance.
+ */
+import { isUtf8 } from 'node:buffer';
+import iconv from 'iconv-lite';
+
+export type EncodingHow = 'cpg' | 'ldid' | 'detected' | 'format' | 'option';
+export interface EncodingChoice {
+  /** canonical lower-case name: 'utf-8', 'gbk', 'gb18030', 'big5', 'windows-1252', … */
+  name: string;
+  how: EncodingHow;
+}
+
+/** Decodes bytes [start, end) of a buffer. */
+export type Decoder = (buf: Buffer, start: number, end: number) => string;
+
+const ALIASES: Record<string, string> = {
+  UTF8: 'utf-8', '65001': 'utf-8',
+  // GB2312 files written on Chinese Windows are really CP936 (GBK): treat the whole family alike.
+  GBK: 'gbk', '936': 'gbk', GB2312: 'gbk', EUCCN: 'gbk', MS936: 'gbk', XGBK: 'gbk', CHINESE: 'gbk',
+  GB18030: 'gb18030', '54936': 'gb18030',
+  BIG5: 'big5', '950': 'big5', BIG5HKSCS: 'big5',
+  SHIFTJIS: 'shift_jis', SJIS: 'shift_jis', '932': 'shift_jis',
+  EUCKR: 'cp949', '949': 'cp949', KSC5601: 'cp949',
+  LATIN1: 'iso-8859-1', '88591': 'iso-8859-1', ISO88591: 'iso-8859-1',
+  '874': 'windows-874', TIS620: 'windows-874',
+};
+
+/**
+ * Canonical name for an encoding label as found in .cpg files and user options ("UTF-8", "UTF8",
+ * "65001", "CP936", "ANSI 936", "GB2312", "1252", "8859-1", …), or null when the label says nothing
+ * definite ("ANSI", "OEM", "SYSTEM" mean the writer's code page, unknowable here) or is unknown.
+ */
+export function canonicalEncoding(label: string): string | null {
+  let key = label.trim().toUpperCase().replace(/^(ANSI|OEM)\s+/, '').replace(/[\s_.-]/g, '');
+  if (key === '' || key === 'ANSI' || key === 'OEM' || key === 'SYSTEM') return null;
+  key = key.replace(/^(CP|MSCP|WINDOWS|WIN|IBM|CODEPAGE|DOS)(?=\d)/, '');
+  const alias = ALIASES[key];
+  if (alias) return alias;
+  if (/^125\d$/.test(key)) return `windows-${key}`;
+  if (/^8859\d{1,2}$/.test(key)) return `iso-8859-${key.slice(4)}`;
+  if (/^ISO8859\d{1,2}$/.test(key)) return `iso-8859-${key.slice(7)}`;
+  if (/^\d{3}$/.test(key) && iconv.encodingExists(`cp${key}`)) return `cp${key}`;
+  const lower = label.trim().toLowerCase();
+  return iconv.encodingExists(lower) ? lower : null;
+}
+
+/**
+ * DBF language driver IDs (byte 29) → code page, after ESRI's and GDAL's tables. 0x00 (none) and
+ * 0x57 ("ANSI": the writer's Windows code page, which on Chinese Windows is GBK) are absent on
+ * purpose: they decide nothing.
+ */
+const LDID: Record<number, string> = {
+  0x01: 'cp437', 0x02: 'cp850', 0x03: 'windows-1252', 0x08: 'cp865', 0x09: 'cp437', 0x0a: 'cp850',
+  0x0b: 'cp437', 0x0d: 'cp437', 0x0e: 'cp850', 0x0f: 'cp437', 0x10: 'cp850', 0x11: 'cp437',
+  0x12: 'cp850', 0x13: 'shift_jis', 0x14: 'cp850', 0x15: 'cp437', 0x16: 'cp850', 0x17: 'cp865',
+  0x18: 'cp437', 0x19: 'cp437', 0x1a: 'cp850', 0x1b: 'cp437', 0x1c: 'cp863', 0x1d: 'cp850',
+  0x1f: 'cp852', 0x22: 'cp852', 0x23: 'cp852', 0x24: 'cp860', 0x25: 'cp850', 0x26: 'cp866',
+  0x37: 'cp850', 0x40: 'cp852', 0x4d: 'gbk', 0x4e: 'cp949', 0x4f: 'big5', 0x50: 'windows-874',
+  0x58: 'windows-1252', 0x59: 'windows-1252', 0x64: 'cp852', 0x65: 'cp866', 0x66: 'cp865',
+  0x67: 'cp861', 0x6a: 'cp737', 0x6b: 'cp857', 0x6c: 'cp863', 0x78: 'big5', 0x79: 'cp949',
+  0x7a: 'gbk', 0x7b: 'shift_jis', 0x7c: 'windows-874', 0x86: 'cp737', 0x87: 'cp852', 0x88: 'cp857',
+  0xc8: 'windows-1250', 0xc9: 'windows-1251', 0xca: 'windows-1254', 0xcb: 'windows-1253',
+  0xcc: 'windows-1257',
+};
+
+export function encodingFromLdid(byte: number): string | null {
+  return LDID[byte] ?? null;
+}
+
+/**
+ * End of the bytes [start, end) without a trailing incomplete UTF-8 sequence. Writers that cut
+ * strings at the field width in bytes leave half a character at the end of long values; that must
+ * not make a UTF-8 file look like GBK, nor print a replacement character.
+ */
+export function utf8CompleteEnd(buf: Uint8Array, start: number, end: number): number {
+  for (let back = 1; back <= 3 && end - back >= start; back++) {
+    const b = buf[end - back];
+    if ((b & 0xc0) === 0x80) continue; // continuation byte: look further back for the lead
+    if (b < 0x80) return end;
+    const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+    return need > back ? end - back : end;
+  }
+  return end;
+}
+
+/** True when bytes [start, end) are valid UTF-8, ignoring a cut-off last character. */
+export function isUtf8Slice(buf: Buffer, start: number, end: number): boolean {
+  if (isUtf8(buf.subarray(start, end))) return true;
+  const e = utf8CompleteEnd(buf, start, end);
+  return e < end && isUtf8(buf.subarray(start, e));
+}
+
+function isAscii(buf: Buffer, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (buf[i] >= 0x80) return false;
+  return true;
+}
+
+/** Name of the iconv-lite codec that decodes a canonical encoding. */
+function codecName(name: string): string {
+  // GB18030 is a strict superset of GBK/GB2312: decoding GBK-family data with it is identical for
+  // valid bytes and keeps characters some writers emit beyond GBK.
+  return name === 'gbk' ? 'gb18030' : name;
+}
+
+export function makeDecoder(name: string): Decoder {
+  if (name === 'utf-8') {
+    return (buf, start, end) => buf.toString('utf8', start, utf8CompleteEnd(buf, start, end));
+  }
+  const codec = codecName(name);
+  // Most values are ASCII even in Chinese files; latin1Slice is far cheaper than iconv.
+  return (buf, start, end) =>
+    isAscii(buf, start, end)
+      ? buf.toString('latin1', start, end)
+      : iconv.decode(buf.subarray(start, end), codec);
+}
+
+export interface EncodingEvidence {
+  option: string | null;
+  cpg: string | null;
+  ldid: number | null;
+  /** true when every sampled string is valid UTF-8 (evaluated only when needed) */
+  validUtf8: () => boolean;
+}
+
+/**
+ * Chooses the encoding from the evidence. `option` must already be canonical (see
+ * canonicalEncoding); the caller reports unknown user labels as input errors.
+ */
+export function chooseEncoding(ev: EncodingEvidence): EncodingChoice {
+  if (ev.option) return { name: ev.option, how: 'option' };
+  const declared: Array<[string | null, EncodingHow]> = [
+    [ev.cpg === null ? null : canonicalEncoding(ev.cpg), 'cpg'],
+    [ev.ldid === null ? null : encodingFromLdid(ev.ldid), 'ldid'],
+  ];
+  for (const [name, how] of declared) {
+    if (name === null) continue;
+    if (name === 'utf-8' && !ev.validUtf8()) break; // mislabelled: detect instead
+    return { name, how };
+  }
+  return { name: ev.validUtf8() ? 'utf-8' : 'gb18030', how: 'detected' };
+}

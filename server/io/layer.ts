@@ -1,0 +1,229 @@
+/**
+ * One vector layer read from what a user uploads: a shapefile (.shp with its sidecar files), a
+ * zip holding one shapefile, or a GeoJSON file. Shapefile, DBF and GeoJSON are parsed here in
+ * TypeScript rather than through GDAL, for speed and for error messages that name the file, the
+ * feature and the reason. A read either returns the whole layer or throws an InputError: never a
+ * partial layer.
+ */
+import { createHash } from 'node:crypto';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { basename, dirname, extname, join } from 'node:path';
+import type { Attributes, BBox, MultiPolygon } from '../geo/types.ts';
+import { InputError } from '../errors.ts';
+import { readDbf } from './dbf.ts';
+import { canonicalEncoding } from './encoding.ts';
+import type { EncodingHow } from './encoding.ts';
+import { readGeoJson } from './geojson.ts';
+import { readShp } from './shapefile.ts';
+import { extractEntries, listZip } from './zip.ts';
+import type { ZipEntry } from './zip.ts';
+
+export type GeometryKind = 'polygon' | 'point' | 'line' | 'none';
+
+export interface Feature {
+  /** 0-based position in the file (deleted DBF records and null shapes keep their place) */
+  index: number;
+  /** exteriors clockwise, holes counter-clockwise, rings closed; null for null/empty shapes */
+  geometry: MultiPolygon | null;
+  attributes: Attributes;
+}
+
+export interface SourceFile {
+  /** path on disk; for a file inside a zip, the zip's path followed by the entry's path */
+  path: string;
+  sha256: string;
+  bytes: number;
+}
+
+export interface Layer {
+  /** the path the user gave (.shp, .zip or .geojson) */
+  source: string;
+  /** layer name (file stem) */
+  name: string;
+  kind: GeometryKind;
+  /** attribute names in file order */
+  fields: string[];
+  features: Feature[];
+  /** raw .prj WKT text, or null */
+  prj: string | null;
+  /** an EPSG code the format itself implies (GeoJSON: 4326 unless its legacy "crs" says otherwise) */
+  crsHint: number | null;
+  /** how the attribute encoding was decided; 'option' when the caller chose it */
+  encoding: { name: string; how: EncodingHow } | null;
+  /** every file read, with SHA-256 (for reproducibility records) */
+  files: SourceFile[];
+  bbox: BBox | null;
+}
+
+export interface ReadLayerOptions {
+  /** attribute encoding to use whatever the files say, e.g. 'GBK', 'UTF-8', 'CP936' */
+  encoding?: string;
+  /** for a zip holding several shapefiles: which one (its path in the zip, or its name) */
+  layer?: string;
+}
+
+export async function readLayer(path: string, options: ReadLayerOptions = {}): Promise<Layer> {
+  let option: string | null = null;
+  if (options.encoding !== undefined) {
+    option = canonicalEncoding(options.encoding);
+    if (!option) throw new InputError(path, `unknown encoding "${options.encoding}" (try UTF-8, GBK or GB18030)`);
+  }
+  const ext = extname(path).toLowerCase();
+  const buf = await readInput(path);
+  switch (ext) {
+    case '.shp':
+      return readShapefileOnDisk(path, buf, option);
+    case '.zip':
+      return readZip(path, buf, option, options.layer ?? null);
+    case '.geojson':
+    case '.json': {
+      const g = readGeoJson(buf, path, option);
+      const name = basename(path, extname(path));
+      return { source: path, name, prj: null, files: [sourceFile(path, buf)], ...g };
+    }
+    case '.dbf':
+    case '.shx':
+    case '.prj':
+    case '.cpg':
+      throw new InputError(path, `this is one part of a shapefile: give the .shp file (or a zip of all its parts)`);
+    default:
+      throw new InputError(path, `unsupported file type "${ext || '(none)'}": expected .shp, .zip, .geojson or .json`);
+  }
+}
+
+async function readInput(path: string): Promise<Buffer> {
+  try {
+    const s = await stat(path);
+    if (!s.isFile()) throw new InputError(path, 'not a file');
+    if (s.size === 0) throw new InputError(path, 'the file is empty (0 bytes)');
+    return await readFile(path);
+  } catch (err) {
+    if (err instanceof InputError) throw err;
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new InputError(path, 'file not found');
+    throw new InputError(path, `cannot be read: ${(err as Error).message}`);
+  }
+}
+
+function sourceFile(path: string, buf: Buffer): SourceFile {
+  return { path, sha256: createHash('sha256').update(buf).digest('hex'), bytes: buf.length };
+}
+
+const PARTS = ['.shx', '.dbf', '.prj', '.cpg'] as const;
+type Part = (typeof PARTS)[number];
+
+/** The members of one shapefile, wherever they came from (a folder or a zip). */
+interface ShapefileParts {
+  source: string;
+  name: string;
+  shp: { path: string; buf: Buffer };
+  parts: Partial<Record<Part, { path: string; buf: Buffer }>>;
+}
+
+async function readShapefileOnDisk(path: string, shpBuf: Buffer, option: string | null): Promise<Layer> {
+  const dir = dirname(path);
+  const stem = basename(path, extname(path));
+  const siblings = await readdir(dir);
+  const parts: ShapefileParts['parts'] = {};
+  for (const ext of PARTS) {
+    // Extensions in any case (.DBF from old Windows tools); an exact-case match wins if both exist.
+    const candidates = siblings.filter((f) => f.toLowerCase() === (stem + ext).toLowerCase());
+    const pick = candidates.find((f) => f === stem + ext || f === stem + ext.toUpperCase()) ?? candidates[0];
+    if (pick) {
+      const p = join(dir, pick);
+      const buf = await readFile(p).catch((err: Error) => {
+        throw new InputError(p, `cannot be read: ${err.message}`);
+      });
+      parts[ext] = { path: p, buf };
+    }
+  }
+  return assemble({ source: path, name: stem, shp: { path, buf: shpBuf }, parts }, option, [sourceFile(path, shpBuf)]);
+}
+
+function assemble(sf: ShapefileParts, option: string | null, files: SourceFile[]): Layer {
+  const { '.shx': shx, '.dbf': dbf, '.prj': prj, '.cpg': cpg } = sf.parts;
+  const stem = basename(sf.shp.path, extname(sf.shp.path));
+  if (!shx) throw new InputError(sf.shp.path, `the index file ${stem}.shx is missing (a shapefile needs .shp, .shx and .dbf)`);
+  if (!dbf) throw new InputError(sf.shp.path, `the attribute table ${stem}.dbf is missing (a shapefile needs .shp, .shx and .dbf)`);
+  const geo = readShp(sf.shp.buf, shx.buf, { shp: sf.shp.path, shx: shx.path });
+  const table = readDbf(dbf.buf, dbf.path, { option, cpg: cpg ? text(cpg.buf) : null });
+  if (table.records.length !== geo.geometries.length) {
+    throw new InputError(
+      sf.shp.path,
+      `record counts disagree: the .shp has ${geo.geometries.length} shapes but ${basename(dbf.path)} has ${table.records.length} records`,
+    );
+  }
+  for (const part of [shx, dbf, prj, cpg]) if (part) files.push(sourceFile(part.path, part.buf));
+  const prjText = prj ? text(prj.buf) : '';
+  return {
+    source: sf.source,
+    name: sf.name,
+    kind: geo.kind,
+    fields: table.fields.map((f) => f.name),
+    features: geo.geometries.map((geometry, index) => ({ index, geometry, attributes: table.records[index] })),
+    prj: prjText === '' ? null : prjText,
+    crsHint: null,
+    encoding: table.encoding,
+    files,
+    bbox: geo.bbox,
+  };
+}
+
+/** .prj and .cpg are ASCII in practice; a BOM or trailing newline is noise. */
+function text(buf: Buffer): string {
+  return buf.toString('utf8').replace(/^\uFEFF/, '').trim();
+}
+
+function readZip(path: string, buf: Buffer, option: string | null, wanted: string | null): Layer {
+  const entries = listZip(buf, path).filter((e) => !e.isDirectory && !isJunk(e.name));
+  // Group members by folder + stem, case-insensitively: a.SHP, a.dbf and A.shx are one shapefile.
+  const groups = new Map<string, Partial<Record<'.shp' | Part, ZipEntry>>>();
+  for (const e of entries) {
+    const ext = extname(e.name).toLowerCase();
+    if (ext !== '.shp' && !(PARTS as readonly string[]).includes(ext)) continue;
+    const key = e.name.slice(0, e.name.length - ext.length).toLowerCase();
+    const g = groups.get(key) ?? {};
+    g[ext as '.shp' | Part] = e;
+    groups.set(key, g);
+  }
+  const layers = [...groups.values()].flatMap((g) => (g['.shp'] ? [g] : []));
+  if (layers.length === 0) {
+    const shown = entries.slice(0, 10).map((e) => e.name).join(', ');
+    throw new InputError(path, `the zip holds no shapefile (.shp)${entries.length ? `; it holds: ${shown}${entries.length > 10 ? ', …' : ''}` : ' (it is empty)'}`);
+  }
+  let chosen = layers;
+  if (wanted !== null) {
+    const w = wanted.toLowerCase().replace(/\.shp$/, '');
+    chosen = layers.filter((g) => {
+      const n = (g['.shp'] as ZipEntry).name.toLowerCase().replace(/\.shp$/, '');
+      return n === w || basename(n) === w;
+    });
+    if (chosen.length === 0) {
+      throw new InputError(path, `no shapefile "${wanted}" in the zip; it holds: ${layers.map((g) => g['.shp']?.name).join(', ')}`);
+    }
+  }
+  if (chosen.length > 1) {
+    throw new InputError(
+      path,
+      `the zip holds ${chosen.length} shapefiles, pick one: ${chosen.map((g) => g['.shp']?.name).join(', ')}`,
+    );
+  }
+  const g = chosen[0];
+  const shpEntry = g['.shp'] as ZipEntry;
+  const others = PARTS.flatMap((k) => (g[k] ? [[k, g[k] as ZipEntry] as const] : []));
+  const data = extractEntries(buf, [shpEntry, ...others.map(([, e]) => e)], path);
+  // Files inside the zip are named like paths below it, the way Windows Explorer shows them.
+  const inner = (e: ZipEntry): string => `${path}/${e.name}`;
+  const shpPart = { path: inner(shpEntry), buf: data[0] };
+  const parts: ShapefileParts['parts'] = {};
+  others.forEach(([k, e], i) => (parts[k] = { path: inner(e), buf: data[i + 1] }));
+  const stem = basename(shpEntry.name, extname(shpEntry.name));
+  return assemble({ source: path, name: stem, shp: shpPart, parts }, option, [
+    sourceFile(path, buf),
+    sourceFile(shpPart.path, shpPart.buf),
+  ]);
+}
+
+/** macOS resource forks (__MACOSX/, ._name) look like shapefile parts but are not. */
+function isJunk(name: string): boolean {
+  return name.startsWith('__MACOSX/') || basename(name).startsWith('._');
+}
