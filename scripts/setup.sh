@@ -23,12 +23,15 @@ if [ ${#need_pkgs[@]} -gt 0 ]; then
   fi
 fi
 
-export npm_config_build_from_source=true npm_config_shared_gdal=true
 stamp=node_modules/.redline-installed
 if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ] || [ package.json -nt "$stamp" ] \
    || ! node -e "require('gdal-async')" >/dev/null 2>&1; then
   echo "setup: installing npm packages (native modules build against the system GDAL, ~2 min)" >&2
-  npm ci --no-audit --no-fund >&2
+  npm_config_build_from_source=true npm_config_shared_gdal=true npm ci --no-audit --no-fund >&2
   node -e "require('gdal-async')" || { echo "setup: gdal-async did not build" >&2; exit 1; }
   touch "$stamp"
 fi
+
+# Compile to dist/ so the CLI and its worker processes start without a TypeScript loader
+# (bin/redline.js falls back to the sources when dist/ is older than them).
+npx --no-install tsc -p tsconfig.build.json

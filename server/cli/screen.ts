@@ -8,7 +8,7 @@ import { readLayer, type Layer } from '../io/layer.ts';
 import { resolveLayerCrs, swapXY, type ResolvedCrs } from '../io/layer-crs.ts';
 import { writeScreening } from '../io/screening-out.ts';
 import { parseFieldOverrides } from '../screening/fields.ts';
-import { screen } from '../screening/screen.ts';
+import { phase, screen } from '../screening/screen.ts';
 import type { LayerInput, ScreeningResult, Status } from '../screening/types.ts';
 import { UsageError, VERSION } from './common.ts';
 import { progressBar } from './progress.ts';
@@ -58,6 +58,7 @@ function describe(l: LoadedLayer, mapping: object | undefined): object {
 
 export async function screenCommand(argv: string[]): Promise<number> {
   const started = performance.now();
+  phase('start-up');
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -99,6 +100,7 @@ export async function screenCommand(argv: string[]): Promise<number> {
     ? await load(values.reserves, crsFlag(values['reserve-crs'], '--reserve-crs'), '--reserve-crs', enc)
     : undefined;
 
+  phase('read files');
   const bar = progressBar('screening');
   const result = await screen({
     licences: licences.input,
@@ -116,6 +118,7 @@ export async function screenCommand(argv: string[]): Promise<number> {
   const seconds = (performance.now() - started) / 1000;
   const run = runRecord(argv, { licences, zones, reserves }, result, datumShift ?? null, seconds);
   await writeScreening(out, result, run, reserves !== undefined);
+  phase('write outputs');
 
   for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`);
   const counts = countStatuses(result);

@@ -1,6 +1,6 @@
 import type { BBox, MultiPolygon, Polygon, Ring } from './types.ts';
 
-import { clipPolygonToBox, DEGENERATE, orient } from './rect-clip.ts';
+import { clipPolygonToBox, DEGENERATE, signedArea } from './rect-clip.ts';
 
 /**
  * Cutting big zone polygons down to a licence's neighbourhood before the exact overlay.
@@ -24,6 +24,8 @@ export const CHUNK_SIZE = 32;
 
 export interface ChunkedRing {
   coords: Ring;
+  /** orientation of the original ring (the reduced ring's own may differ) */
+  ccw: boolean;
   /** per chunk k: [minX, minY, maxX, maxY] at 4k…4k+3; chunk k spans vertices k·CHUNK_SIZE … (k+1)·CHUNK_SIZE */
   chunkBoxes: Float64Array;
   bbox: BBox;
@@ -56,15 +58,11 @@ export function chunkRing(coords: Ring): ChunkedRing {
     if (maxX > gMaxX) gMaxX = maxX;
     if (maxY > gMaxY) gMaxY = maxY;
   }
-  return { coords, chunkBoxes: boxes, bbox: [gMinX, gMinY, gMaxX, gMaxY] };
+  return { coords, ccw: signedArea(coords) > 0, chunkBoxes: boxes, bbox: [gMinX, gMinY, gMaxX, gMaxY] };
 }
 
-/**
- * Chunks a polygon, its rings turned first so the interior is on the left: the reduced rings
- * keep the original orientation, which the cut to the box relies on.
- */
 export function chunkPolygon(polygon: Polygon): ChunkedPolygon {
-  const rings = polygon.map((ring, i) => chunkRing(orient(ring, i === 0)));
+  const rings = polygon.map(chunkRing);
   return { rings, bbox: rings[0].bbox };
 }
 
@@ -74,7 +72,7 @@ export function chunkPolygon(polygon: Polygon): ChunkedPolygon {
  * that GEOS keeps is an original edge.
  */
 export function clipBox(env: BBox): BBox {
-  const grow = 0.25 * Math.max(env[2] - env[0], env[3] - env[1]) + 1;
+  const grow = 0.01 * Math.max(env[2] - env[0], env[3] - env[1]) + 1;
   return [env[0] - grow, env[1] - grow, env[2] + grow, env[3] + grow];
 }
 
@@ -150,12 +148,14 @@ export function clipPolygon(polygon: ChunkedPolygon, box: BBox): Polygon[] {
   for (let attempt = 0; attempt < 8; attempt++) {
     if (!boxesIntersect(polygon.bbox, b)) return [];
     const reduced: Ring[] = [];
+    const ccw: boolean[] = [];
     for (let r = 0; r < polygon.rings.length; r++) {
       // A hole whose box misses B changes nothing inside B.
       if (r > 0 && !boxesIntersect(polygon.rings[r].bbox, b)) continue;
       reduced.push(reduceRing(polygon.rings[r], b));
+      ccw.push(polygon.rings[r].ccw);
     }
-    const out = clipPolygonToBox(reduced, b, { oriented: true });
+    const out = clipPolygonToBox(reduced, b, { ccw });
     if (out !== DEGENERATE) return out;
     const g = 1e-7 * (b[2] - b[0] + b[3] - b[1]) * (attempt + 1) + 1e-6;
     b = [b[0] - g, b[1] - g * 1.37, b[2] + g * 0.71, b[3] + g * 1.13];

@@ -26,8 +26,11 @@ export interface OverlayTask {
   id: number;
   plane: GaussKruger;
   licence: MultiPolygon;
-  /** zone features near the licence, already clipped to its neighbourhood */
-  zones: { zone: number; pieces: MultiPolygon }[];
+  /**
+   * zone features near the licence, already clipped to its neighbourhood; `covers` when the
+   * zone covers that whole neighbourhood, so the overlay is the licence itself
+   */
+  zones: { zone: number; pieces: MultiPolygon; covers: boolean }[];
   /** reserve blocks of the licence, for the share of each under the exit range */
   blocks: { block: number; geometry: MultiPolygon }[];
   sliverM2: number;
@@ -119,26 +122,39 @@ export function overlayLicence(task: OverlayTask): OverlayResult {
   const zones: ZoneOverlap[] = [];
   let exit: GdalGeometry | null = null;
   let contact = false;
-  for (const { zone, pieces } of task.zones) {
+  for (const { zone, pieces, covers } of task.zones) {
+    if (covers) {
+      // the zone covers the licence's whole box: no need to ask GEOS
+      contact = true;
+      zones.push({ zone, areaPlane: licenceAreaPlane, areaEllipsoidal: licenceAreaEllipsoidal });
+      exit = licence;
+      continue;
+    }
     const zoneGeom = fromMultiPolygon(pieces);
     const part = intersect(licence, zoneGeom, warnings, `zone #${zone}`);
     const area = areaOf(part);
     if (area > 0) {
       contact = true;
-      zones.push({ zone, areaPlane: area, areaEllipsoidal: ellipsoidalArea(toMultiPolygon(part), task.plane) });
-      exit = exit ? exit.union(part) : part;
+      // the ellipsoidal area of a lone zone's part is the exit's, measured once below
+      const areaEllipsoidal = task.zones.length > 1 ? ellipsoidalArea(toMultiPolygon(part), task.plane) : NaN;
+      zones.push({ zone, areaPlane: area, areaEllipsoidal });
+      exit = exit === null ? part : exit === licence ? exit : exit.union(part);
     } else if (!contact && licence.intersects(zoneGeom)) {
       contact = true;
     }
   }
 
-  const exitRange = exit ? toMultiPolygon(exit) : [];
-  const exitAreaPlane = exit ? areaOf(exit) : 0;
-  const exitAreaEllipsoidal = exit ? ellipsoidalArea(exitRange, task.plane) : 0;
+  const exitRange = exit === licence ? licenceMp : exit ? toMultiPolygon(exit) : [];
+  const exitAreaPlane = exit === licence ? licenceAreaPlane : exit ? areaOf(exit) : 0;
+  const exitAreaEllipsoidal = exit === licence ? licenceAreaEllipsoidal : exit ? ellipsoidalArea(exitRange, task.plane) : 0;
+  for (const z of zones) if (Number.isNaN(z.areaEllipsoidal)) z.areaEllipsoidal = exitAreaEllipsoidal;
 
   let remainingParts = 1;
-  let remainingAreaPlane = licenceAreaPlane;
-  if (exit) {
+  let remainingAreaPlane = licenceAreaPlane - exitAreaPlane;
+  if (remainingAreaPlane < task.sliverM2) {
+    // a whole exit: nothing of the sliver size remains, no difference to compute
+    remainingParts = 0;
+  } else if (exit) {
     const remaining = toMultiPolygon(licence.difference(exit));
     remainingAreaPlane = planeArea(remaining);
     remainingParts = remaining.filter((p) => planeArea([p]) >= task.sliverM2).length;

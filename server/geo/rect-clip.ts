@@ -51,34 +51,32 @@ function cornersBetween(box: BBox, from: number, to: number, out: number[]): voi
   }
 }
 
-type Clip = { t0: number; side0: number; t1: number; side1: number } | null;
+// Result of clipSegment, kept in module scope: it runs for every edge near a licence, and
+// returning an object per call made the garbage collector a visible cost.
+let cT0 = 0, cT1 = 1, cSide0 = -1, cSide1 = -1;
 
-/** Liang–Barsky: the parameter range of p→q inside the box, and which sides bound it. */
-function clipSegment(box: BBox, px: number, py: number, qx: number, qy: number): Clip {
+/**
+ * Liang–Barsky: the parameter range [cT0, cT1] of p→q inside the box and the sides that bound
+ * it (0 bottom y=minY, 1 right x=maxX, 2 top y=maxY, 3 left x=minX). False when it misses.
+ */
+function clipSegment(box: BBox, px: number, py: number, qx: number, qy: number): boolean {
   const dx = qx - px, dy = qy - py;
-  let t0 = 0, t1 = 1, side0 = -1, side1 = -1;
-  // sides: 0 bottom (y=minY), 1 right (x=maxX), 2 top (y=maxY), 3 left (x=minX)
-  const tests: [number, number, number][] = [
-    [-dx, px - box[0], 3],
-    [dx, box[2] - px, 1],
-    [-dy, py - box[1], 0],
-    [dy, box[3] - py, 2],
-  ];
-  for (const [p, q, side] of tests) {
-    if (p === 0) {
-      if (q < 0) return null;
-      continue;
-    }
-    const r = q / p;
-    if (p < 0) {
-      if (r > t1) return null;
-      if (r > t0) { t0 = r; side0 = side; }
-    } else {
-      if (r < t0) return null;
-      if (r < t1) { t1 = r; side1 = side; }
-    }
+  cT0 = 0; cT1 = 1; cSide0 = -1; cSide1 = -1;
+  return clipEdge(-dx, px - box[0], 3) && clipEdge(dx, box[2] - px, 1) &&
+    clipEdge(-dy, py - box[1], 0) && clipEdge(dy, box[3] - py, 2) && cT0 < cT1;
+}
+
+function clipEdge(p: number, q: number, side: number): boolean {
+  if (p === 0) return q >= 0;
+  const r = q / p;
+  if (p < 0) {
+    if (r > cT1) return false;
+    if (r > cT0) { cT0 = r; cSide0 = side; }
+  } else {
+    if (r < cT0) return false;
+    if (r < cT1) { cT1 = r; cSide1 = side; }
   }
-  return t0 < t1 ? { t0, side0, t1, side1 } : null;
+  return true;
 }
 
 function snapToSide(box: BBox, side: number, x: number, y: number): [number, number] {
@@ -97,11 +95,6 @@ export function signedArea(r: ArrayLike<number>): number {
     s += (r[i] - x0) * (r[i + 3] - y0) - (r[i + 2] - x0) * (r[i + 1] - y0);
   }
   return s / 2;
-}
-
-/** The ring turned so its interior is on the left: counter-clockwise for an exterior. */
-export function orient(r: Ring, exterior: boolean): Ring {
-  return (signedArea(r) > 0) === exterior ? r : reversed(r);
 }
 
 function reversed(r: Ring): Ring {
@@ -144,18 +137,18 @@ function cutRing(r: Ring, box: BBox): RingCut | typeof DEGENERATE {
   for (let k = 0; k < n; k++) {
     const i = (start + k) % n, j = (i + 1) % n;
     const px = r[2 * i], py = r[2 * i + 1], qx = r[2 * j], qy = r[2 * j + 1];
-    const c = clipSegment(box, px, py, qx, qy);
-    if (!c) continue;
-    if (c.t0 > 0) {
+    if (!clipSegment(box, px, py, qx, qy)) continue;
+    const t0 = cT0, t1 = cT1, side0 = cSide0, side1 = cSide1;
+    if (t0 > 0) {
       // enters the box
-      const [ex, ey] = snapToSide(box, c.side0, px + c.t0 * (qx - px), py + c.t0 * (qy - py));
+      const [ex, ey] = snapToSide(box, side0, px + t0 * (qx - px), py + t0 * (qy - py));
       current = [ex, ey];
-      entry = perimeterParam(box, c.side0, ex, ey);
+      entry = perimeterParam(box, side0, ex, ey);
     }
-    if (c.t1 < 1) {
-      const [xx, xy] = snapToSide(box, c.side1, px + c.t1 * (qx - px), py + c.t1 * (qy - py));
+    if (t1 < 1) {
+      const [xx, xy] = snapToSide(box, side1, px + t1 * (qx - px), py + t1 * (qy - py));
       current!.push(xx, xy);
-      fragments.push({ coords: current!, entry, exit: perimeterParam(box, c.side1, xx, xy), used: false });
+      fragments.push({ coords: current!, entry, exit: perimeterParam(box, side1, xx, xy), used: false });
       current = null;
     } else {
       current!.push(qx, qy);
@@ -165,6 +158,17 @@ function cutRing(r: Ring, box: BBox): RingCut | typeof DEGENERATE {
     return { kind: 'outside', containsBox: pointInRing(r, (minX + maxX) / 2, (minY + maxY) / 2) };
   }
   return { kind: 'crossing', fragments };
+}
+
+/** A fragment walked the other way. */
+function turn(f: Fragment): Fragment {
+  const c = f.coords;
+  const out = new Array<number>(c.length);
+  for (let i = 0; i < c.length; i += 2) {
+    out[c.length - 2 - i] = c[i];
+    out[c.length - 1 - i] = c[i + 1];
+  }
+  return { coords: out, entry: f.exit, exit: f.entry, used: false };
 }
 
 function boxRing(box: BBox): Ring {
@@ -179,7 +183,7 @@ function boxRing(box: BBox): Ring {
 export function clipPolygonToBox(
   polygon: readonly Ring[],
   box: BBox,
-  options: { oriented?: boolean } = {},
+  options: { ccw?: readonly boolean[] } = {},
 ): Polygon[] | typeof DEGENERATE {
   const fragments: Fragment[] = [];
   const insideHoles: Ring[] = [];
@@ -188,11 +192,15 @@ export function clipPolygonToBox(
   for (let k = 0; k < polygon.length; k++) {
     const ring = polygon[k];
     if (ring.length < 8) continue;
-    // interior on the left: exterior counter-clockwise, holes clockwise
-    const r = options.oriented ? ring : orient(ring, k === 0);
-    const cut = cutRing(r, box);
+    // Interior on the left: exterior counter-clockwise, holes clockwise. The orientation may be
+    // given (a reduced ring's own winding can differ from its original's); then only the
+    // fragments are turned, not the whole ring.
+    const ccw = options.ccw ? options.ccw[k] : signedArea(ring) > 0;
+    const wrongWay = ccw !== (k === 0);
+    const cut = cutRing(ring, box);
     if (cut === DEGENERATE) return DEGENERATE;
-    if (cut.kind === 'crossing') fragments.push(...cut.fragments);
+    const r = wrongWay && cut.kind === 'inside' ? reversed(ring) : ring;
+    if (cut.kind === 'crossing') fragments.push(...(wrongWay ? cut.fragments.map(turn) : cut.fragments));
     else if (cut.kind === 'inside') {
       if (k === 0) exteriorInside = r;
       else insideHoles.push(r);

@@ -52,6 +52,14 @@ function mapLayer(layer: LayerInput, keys: FieldKey[], options: ScreeningOptions
   }
 }
 
+/** Phase timings on stderr with REDLINE_PROFILE=1, for the benchmark and for tuning. */
+let phaseStart = performance.now();
+export function phase(name: string): void {
+  const now = performance.now();
+  if (process.env.REDLINE_PROFILE) process.stderr.write(`  ${name}: ${(now - phaseStart).toFixed(0)} ms\n`);
+  phaseStart = now;
+}
+
 /** Screens every licence against the zones: the whole batch, see README "Screening". */
 export async function screen(options: ScreeningOptions): Promise<ScreeningResult> {
   const sliverM2 = options.sliverM2 ?? 1;
@@ -98,6 +106,7 @@ export async function screen(options: ScreeningOptions): Promise<ScreeningResult
   }
 
   // One set of prepared zones per plane; a county has one plane, a province a few.
+  phase('read inputs');
   const tasks: OverlayTask[] = [];
   const byPlane = new Map<string, Licence[]>();
   for (const l of licences) {
@@ -109,6 +118,7 @@ export async function screen(options: ScreeningOptions): Promise<ScreeningResult
     const plane = group[0].plane;
     const boxes = group.map((l) => clipBox(ringsBBox(l.geometry)));
     const planeZones = new PlaneZones(plane, zones, boxes, options.datumShift);
+    phase('project zones');
     group.forEach((l, i) => {
       const near = planeZones.near(boxes[i]);
       const own = blocksOf.get(l.licenceId) ?? [];
@@ -116,13 +126,14 @@ export async function screen(options: ScreeningOptions): Promise<ScreeningResult
         id: l.index,
         plane,
         licence: l.geometry,
-        zones: near.map(({ feature, pieces }) => ({ zone: feature.zone, pieces })),
+        zones: near.map(({ feature, pieces, covers }) => ({ zone: feature.zone, pieces, covers })),
         blocks: own.map((b) => ({ block: b.block, geometry: project(b.geometry, transformTo(options.reserves!, plane)) })),
         sliverM2,
       });
     });
   }
 
+  phase('clip zones');
   const results = new Map<number, TaskResult>();
   const total = tasks.length;
   const workers = options.workers ?? availableParallelism();
@@ -131,11 +142,13 @@ export async function screen(options: ScreeningOptions): Promise<ScreeningResult
     options.onProgress?.(results.size, total);
   });
 
+  phase('overlay');
   const licenceResults = licences.map((l) => toLicenceResult(l, results.get(l.index)!, zones, sliverM2));
   const blockResults = options.reserves
     ? blockRows(blocks, byId, results, warnings, options.reserves, transformTo)
     : [];
 
+  phase('assemble');
   const zoneTypes = [...new Set(zones.map((z) => z.zoneType).filter((t): t is ZoneType => t !== null))].sort();
   const peakRssMb = (process.resourceUsage().maxRSS + stats.workersMaxRssKb) / 1024;
   return { licences: licenceResults, blocks: blockResults, fieldMappings, zoneTypes, sliverM2, warnings, peakRssMb };

@@ -97,6 +97,28 @@ function transformBox(box: BBox, t: Transform): BBox {
   return [minX - gx, minY - gy, maxX + gx, maxY + gy];
 }
 
+export interface NearZone {
+  feature: ZoneFeature;
+  pieces: MultiPolygon;
+  /** the zone covers the whole box */
+  covers: boolean;
+}
+
+/**
+ * Whether the clipped zone is the box itself (a rectangle with no hole around all of `box`):
+ * the cut returns exactly that when the zone covers the box, possibly a slightly larger box.
+ */
+function coversBox(pieces: MultiPolygon, box: BBox): boolean {
+  if (pieces.length !== 1 || pieces[0].length !== 1 || pieces[0][0].length !== 10) return false;
+  const r = pieces[0][0];
+  const [minX, minY, maxX, maxY] = ringsBBox(pieces);
+  if (minX > box[0] || minY > box[1] || maxX < box[2] || maxY < box[3]) return false;
+  for (let i = 0; i < 10; i += 2) {
+    if ((r[i] !== minX && r[i] !== maxX) || (r[i + 1] !== minY && r[i + 1] !== maxY)) return false;
+  }
+  return true;
+}
+
 /** The zones near the licences of one analysis plane, projected into it and chunked. */
 export class PlaneZones {
   private readonly features: ZoneFeature[] = [];
@@ -138,12 +160,12 @@ export class PlaneZones {
   }
 
   /** Zone features reaching into `box`, clipped to it (exact inside the box; see geo/clip). */
-  near(box: BBox): { feature: ZoneFeature; pieces: MultiPolygon }[] {
+  near(box: BBox): NearZone[] {
     if (!this.index) return [];
-    const out: { feature: ZoneFeature; pieces: MultiPolygon }[] = [];
+    const out: NearZone[] = [];
     for (const i of this.index.search(...box).sort((a, b) => a - b)) {
       const pieces = clipMultiPolygon(this.parts[i], box);
-      if (pieces.length > 0) out.push({ feature: this.features[i], pieces });
+      if (pieces.length > 0) out.push({ feature: this.features[i], pieces, covers: coversBox(pieces, box) });
     }
     return out;
   }
