@@ -8,7 +8,8 @@ import { readLayer, type Layer } from '../io/layer.ts';
 import { resolveLayerCrs, swapXY, type ResolvedCrs } from '../io/layer-crs.ts';
 import { writeScreening } from '../io/screening-out.ts';
 import { parseFieldOverrides } from '../screening/fields.ts';
-import { phase, screen } from '../screening/screen.ts';
+import { OverlayPool } from '../screening/pool.ts';
+import { defaultWorkers, phase, screen } from '../screening/screen.ts';
 import type { LayerInput, ScreeningResult, Status } from '../screening/types.ts';
 import { UsageError, VERSION } from './common.ts';
 import { progressBar } from './progress.ts';
@@ -93,26 +94,35 @@ export async function screenCommand(argv: string[]): Promise<number> {
 
   const enc = values.encoding;
   const licences = await load(values.licences, crsFlag(values['licence-crs'], '--licence-crs'), '--licence-crs', enc);
-  const zoneFlag = crsFlag(values['zone-crs'], '--zone-crs');
-  const zones: LoadedLayer[] = [];
-  for (const z of values.zones) zones.push(await load(z, zoneFlag, '--zone-crs', enc));
-  const reserves = values.reserves
-    ? await load(values.reserves, crsFlag(values['reserve-crs'], '--reserve-crs'), '--reserve-crs', enc)
-    : undefined;
-
-  phase('read files');
-  const bar = progressBar('screening');
-  const result = await screen({
-    licences: licences.input,
-    zones: zones.map((z) => z.input),
-    reserves: reserves?.input,
-    fieldOverrides,
-    sliverM2,
-    datumShift,
-    workers,
-    onProgress: (done, total) => bar.update(done, total),
-  });
-  bar.end();
+  // The overlay workers load GDAL while we read the (big) zone files.
+  const pool = new OverlayPool(defaultWorkers(licences.layer.features.length, workers));
+  let result: ScreeningResult;
+  let zones: LoadedLayer[];
+  let reserves: LoadedLayer | undefined;
+  try {
+    const zoneFlag = crsFlag(values['zone-crs'], '--zone-crs');
+    zones = [];
+    for (const z of values.zones) zones.push(await load(z, zoneFlag, '--zone-crs', enc));
+    reserves = values.reserves
+      ? await load(values.reserves, crsFlag(values['reserve-crs'], '--reserve-crs'), '--reserve-crs', enc)
+      : undefined;
+    phase('read files');
+    const bar = progressBar('screening');
+    result = await screen({
+      licences: licences.input,
+      zones: zones.map((z) => z.input),
+      reserves: reserves?.input,
+      fieldOverrides,
+      sliverM2,
+      datumShift,
+      pool,
+      onProgress: (done, total) => bar.update(done, total),
+    });
+    bar.end();
+  } catch (err) {
+    pool.kill();
+    throw err;
+  }
 
   const out = values.out!;
   const seconds = (performance.now() - started) / 1000;

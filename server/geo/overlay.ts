@@ -21,6 +21,11 @@ function gdal(): Gdal {
   return gdalModule;
 }
 
+/** Loads GDAL/GEOS now rather than at the first overlay (worker processes warm up with it). */
+export function loadGeos(): void {
+  gdal();
+}
+
 export interface OverlayTask {
   /** the caller's index of the licence */
   id: number;

@@ -1,6 +1,6 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { MultiPolygon } from '../geo/types.ts';
+import { multiPolygonJson } from '../geo/geojson-text.ts';
 import type { BlockResult, LicenceResult, ScreeningResult } from '../screening/types.ts';
 import { toCsv, type Cell } from './csv.ts';
 
@@ -42,34 +42,14 @@ function blockRow(b: BlockResult): Cell[] {
   return [b.licenceId, b.blockId, b.category, b.blockAreaPlane, b.oreT, b.metalT, b.exitFraction, b.exitOreT, b.exitMetalT, b.note];
 }
 
-/** 1e-9° is 0.1 mm: enough to keep the exit range exact to the millimetre, and smaller files. */
-function roundCoords(mp: MultiPolygon): number[][][][] {
-  return mp.map((polygon) =>
-    polygon.map((ring) => {
-      const pts: number[][] = [];
-      for (let i = 0; i < ring.length; i += 2) {
-        pts.push([Math.round(ring[i] * 1e9) / 1e9, Math.round(ring[i + 1] * 1e9) / 1e9]);
-      }
-      return pts;
-    }),
-  );
-}
-
 export function overlapsGeoJson(licences: readonly LicenceResult[]): string {
   const features = licences
     .filter((l) => l.exitRangeLonLat.length > 0)
-    .map((l) => ({
-      type: 'Feature',
-      properties: screeningRow(l),
-      geometry: { type: 'MultiPolygon', coordinates: roundCoords(l.exitRangeLonLat) },
-    }));
+    .map((l) => `{"type":"Feature","properties":${JSON.stringify(screeningRow(l))},"geometry":${l.exitRangeJson ?? multiPolygonJson(l.exitRangeLonLat)}}`);
   // The legacy crs member makes GDAL and QGIS read CGCS2000 rather than assume WGS 84.
-  return JSON.stringify({
-    type: 'FeatureCollection',
-    name: 'overlaps',
-    crs: { type: 'name', properties: { name: 'urn:ogc:def:crs:EPSG::4490' } },
-    features,
-  });
+  return '{"type":"FeatureCollection","name":"overlaps",' +
+    '"crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::4490"}},' +
+    `"features":[${features.join(',\n')}]}\n`;
 }
 
 /** Writes each file whole under a temporary name first, so a crash never leaves half a CSV. */

@@ -1,89 +1,100 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { OverlayTask } from '../geo/overlay.ts';
-import { runTask, type TaskResult } from './task.ts';
+import { runJob, type OverlayJob } from './job.ts';
+import type { TaskResult } from './task.ts';
 
-export type WorkerRequest = { type: 'tasks'; batch: number; tasks: OverlayTask[] } | { type: 'close' };
+export type WorkerRequest = { type: 'job'; job: OverlayJob } | { type: 'close' };
 export type WorkerReply =
-  | { type: 'results'; batch: number; results: TaskResult[] }
-  | { type: 'error'; batch: number; message: string }
+  | { type: 'results'; results: TaskResult[] }
+  | { type: 'done' }
+  | { type: 'error'; message: string }
   | { type: 'closed'; maxRssKb: number };
 
-/** Licences per message: enough to amortise IPC, few enough to keep both cores busy to the end. */
-const BATCH = 16;
-/** Below this many licences, starting processes costs more than it saves. */
-const MIN_TASKS_FOR_WORKERS = 64;
-
-function spawnWorker(): ChildProcess {
-  const here = fileURLToPath(import.meta.url);
-  const ext = extname(here);
-  const script = fileURLToPath(new URL(`./worker${ext}`, import.meta.url));
-  // From the TypeScript sources the worker needs the same loader as we have; from dist/ none.
-  const execArgv = ext === '.ts' ? ['--import', import.meta.resolve('tsx')] : [];
-  return fork(script, [], { serialization: 'advanced', execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-}
-
-export interface PoolStats {
-  /** sum of the peak resident memory of the worker processes, kB */
-  workersMaxRssKb: number;
-}
-
 /**
- * Runs the overlay tasks on `workers` processes (0: in this process), calling `onResult` as
- * results arrive, in any order.
+ * Worker processes for the screening jobs. GEOS runs through gdal-async, a native addon that
+ * loads once per process (not in worker threads), so parallel overlay means processes. They are
+ * started early — loading GDAL takes a quarter of a second — so they get ready while the main
+ * process reads the input files.
  */
-export async function runTasks(
-  tasks: readonly OverlayTask[],
-  workers: number,
-  onResult: (r: TaskResult) => void,
-): Promise<PoolStats> {
-  if (workers <= 0 || tasks.length < MIN_TASKS_FOR_WORKERS) {
-    for (const t of tasks) onResult(runTask(t));
-    return { workersMaxRssKb: 0 };
-  }
-  const batches: OverlayTask[][] = [];
-  for (let i = 0; i < tasks.length; i += BATCH) batches.push(tasks.slice(i, i + BATCH));
-  const procs = Array.from({ length: Math.min(workers, batches.length) }, spawnWorker);
+export class OverlayPool {
+  private readonly procs: ChildProcess[];
+  private closedRss = 0;
+  private failure: Error | null = null;
+  private onFailure: ((e: Error) => void) | null = null;
 
-  return new Promise<PoolStats>((resolve, reject) => {
-    let next = 0;
-    let pending = batches.length;
-    let closed = 0;
-    let rss = 0;
-    let failed = false;
-    const fail = (err: Error): void => {
-      if (failed) return;
-      failed = true;
-      for (const p of procs) p.kill();
-      reject(err);
-    };
-    const feed = (p: ChildProcess): void => {
-      if (next < batches.length) {
-        const msg: WorkerRequest = { type: 'tasks', batch: next, tasks: batches[next++] };
-        p.send(msg);
-      }
-    };
-    for (const p of procs) {
-      p.on('message', (msg: WorkerReply) => {
-        if (msg.type === 'results') {
-          for (const r of msg.results) onResult(r);
-          feed(p);
-          if (--pending === 0) for (const q of procs) q.send({ type: 'close' } satisfies WorkerRequest);
-        } else if (msg.type === 'error') {
-          fail(new Error(`overlay failed in batch ${msg.batch}: ${msg.message}`));
-        } else {
-          rss += msg.maxRssKb;
-          if (++closed === procs.length) resolve({ workersMaxRssKb: rss });
-        }
-      });
-      p.on('exit', (code) => {
-        if (!failed && closed < procs.length && code !== 0) fail(new Error(`overlay worker exited with code ${code}`));
-      });
-      p.on('error', fail);
-      // Two batches in flight per worker so it never waits for the next one.
-      feed(p);
-      feed(p);
+  /** `workers` processes; 0 runs the jobs in this process. */
+  constructor(readonly workers: number) {
+    this.procs = Array.from({ length: workers }, () => this.spawn());
+  }
+
+  private spawn(): ChildProcess {
+    const here = fileURLToPath(import.meta.url);
+    const ext = extname(here);
+    const script = fileURLToPath(new URL(`./worker${ext}`, import.meta.url));
+    // From the TypeScript sources the worker needs the same loader as we have; from dist/ none.
+    const execArgv = ext === '.ts' ? ['--import', import.meta.resolve('tsx')] : [];
+    const p = fork(script, [], { serialization: 'advanced', execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    p.on('exit', (code) => {
+      if (code !== 0 && code !== null) this.fail(new Error(`overlay worker exited with code ${code}`));
+    });
+    p.on('error', (err) => this.fail(err));
+    return p;
+  }
+
+  /** Runs the jobs, one at a time per worker, calling `onResults` as results arrive. */
+  async run(jobs: OverlayJob[], onResults: (results: TaskResult[]) => void): Promise<void> {
+    if (this.workers === 0) {
+      for (const job of jobs) await runJob(job, onResults);
+      return;
     }
-  });
+    const queue = [...jobs];
+    await new Promise<void>((resolve, reject) => {
+      let running = 0;
+      this.onFailure = reject;
+      if (this.failure) reject(this.failure);
+      const next = (p: ChildProcess): void => {
+        const job = queue.shift();
+        if (job) {
+          running++;
+          p.send({ type: 'job', job } satisfies WorkerRequest);
+        } else if (running === 0) {
+          resolve();
+        }
+      };
+      for (const p of this.procs) {
+        p.removeAllListeners('message');
+        p.on('message', (msg: WorkerReply) => {
+          if (msg.type === 'results') onResults(msg.results);
+          else if (msg.type === 'error') this.fail(new Error(msg.message));
+          else if (msg.type === 'done') {
+            running--;
+            next(p);
+          } else if (msg.type === 'closed') this.closedRss += msg.maxRssKb;
+        });
+      }
+      for (const p of this.procs) next(p);
+    });
+  }
+
+  /** Stops the workers and returns the sum of their peak resident memory, kB. */
+  async close(): Promise<number> {
+    await Promise.all(this.procs.filter((p) => p.connected).map((p) => new Promise<void>((resolve) => {
+      p.once('exit', () => resolve());
+      p.send({ type: 'close' } satisfies WorkerRequest);
+    })));
+    return this.closedRss;
+  }
+
+  /** Ends the workers at once (after an error elsewhere). */
+  kill(): void {
+    for (const p of this.procs) if (p.exitCode === null) p.kill();
+  }
+
+  private fail(err: Error): void {
+    if (this.failure) return;
+    this.failure = err;
+    this.kill();
+    this.onFailure?.(err);
+  }
 }

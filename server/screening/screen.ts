@@ -3,16 +3,18 @@ import { planeArea } from '../geo/area.ts';
 import { clipBox } from '../geo/clip.ts';
 import { analysisPlane } from '../geo/crs.ts';
 import type { GaussKruger } from '../geo/crs-types.ts';
-import type { OverlayTask } from '../geo/overlay.ts';
 import { makeTransform, toLonLat, type Transform } from '../geo/projection.ts';
+import { multiPolygonJson } from '../geo/geojson-text.ts';
 import type { MultiPolygon } from '../geo/types.ts';
 import { InputError } from '../errors.ts';
 import { classify, elevationCheck } from './classify.ts';
 import { mapFields, numberOf, textOf, type FieldKey, type FieldMapping, type ZoneType } from './fields.ts';
-import { runTasks } from './pool.ts';
+import { OverlayPool } from './pool.ts';
 import type { TaskResult } from './task.ts';
 import type { BlockResult, LayerInput, LicenceResult, ScreeningOptions, ScreeningResult } from './types.ts';
-import { collectZones, PlaneZones, ringsBBox } from './zones.ts';
+import type { OverlayJob } from './job.ts';
+import { zonesNear } from './plane-zones.ts';
+import { collectZones, ringsBBox, type ZoneFeature, type ZoneGeometry } from './zones.ts';
 
 const LICENCE_KEYS: FieldKey[] = ['licence_id', 'name', 'elev_top', 'elev_bottom'];
 const ZONE_KEYS: FieldKey[] = ['zone_id', 'zone_name', 'zone_type'];
@@ -105,53 +107,96 @@ export async function screen(options: ScreeningOptions): Promise<ScreeningResult
     }
   }
 
-  // One set of prepared zones per plane; a county has one plane, a province a few.
-  phase('read inputs');
-  const tasks: OverlayTask[] = [];
-  const byPlane = new Map<string, Licence[]>();
-  for (const l of licences) {
-    const list = byPlane.get(planeKey(l.plane)) ?? [];
-    list.push(l);
-    byPlane.set(planeKey(l.plane), list);
-  }
-  for (const group of byPlane.values()) {
-    const plane = group[0].plane;
-    const boxes = group.map((l) => clipBox(ringsBBox(l.geometry)));
-    const planeZones = new PlaneZones(plane, zones, boxes, options.datumShift);
-    phase('project zones');
-    group.forEach((l, i) => {
-      const near = planeZones.near(boxes[i]);
-      const own = blocksOf.get(l.licenceId) ?? [];
-      tasks.push({
-        id: l.index,
-        plane,
-        licence: l.geometry,
-        zones: near.map(({ feature, pieces, covers }) => ({ zone: feature.zone, pieces, covers })),
-        blocks: own.map((b) => ({ block: b.block, geometry: project(b.geometry, transformTo(options.reserves!, plane)) })),
-        sliverM2,
-      });
-    });
-  }
-
-  phase('clip zones');
+  const pool = options.pool ?? new OverlayPool(defaultWorkers(licences.length, options.workers));
   const results = new Map<number, TaskResult>();
-  const total = tasks.length;
-  const workers = options.workers ?? availableParallelism();
-  const stats = await runTasks(tasks, workers, (r) => {
-    results.set(r.id, r);
-    options.onProgress?.(results.size, total);
-  });
+  const geometryJson = new Map<number, string>();
+  const total = licences.length;
+  try {
+    const jobs = buildJobs(licences, zones, blocksOf, options, transformTo, sliverM2, Math.max(1, pool.workers));
+    phase('prepare jobs');
+    await pool.run(jobs, (batch) => {
+      for (const r of batch) {
+        results.set(r.id, r);
+        if (r.exitRangeLonLat.length > 0) geometryJson.set(r.id, multiPolygonJson(r.exitRangeLonLat));
+      }
+      options.onProgress?.(results.size, total);
+    });
+  } catch (err) {
+    pool.kill();
+    throw err;
+  }
+  const workersMaxRssKb = await pool.close();
 
   phase('overlay');
-  const licenceResults = licences.map((l) => toLicenceResult(l, results.get(l.index)!, zones, sliverM2));
+  const licenceResults = licences.map((l) => toLicenceResult(l, results.get(l.index)!, geometryJson.get(l.index) ?? null, zones, sliverM2));
   const blockResults = options.reserves
     ? blockRows(blocks, byId, results, warnings, options.reserves, transformTo)
     : [];
 
   phase('assemble');
   const zoneTypes = [...new Set(zones.map((z) => z.zoneType).filter((t): t is ZoneType => t !== null))].sort();
-  const peakRssMb = (process.resourceUsage().maxRSS + stats.workersMaxRssKb) / 1024;
+  const peakRssMb = (process.resourceUsage().maxRSS + workersMaxRssKb) / 1024;
   return { licences: licenceResults, blocks: blockResults, fieldMappings, zoneTypes, sliverM2, warnings, peakRssMb };
+}
+
+/** Below this many licences, starting processes costs more than it saves. */
+const MIN_LICENCES_FOR_WORKERS = 64;
+
+export function defaultWorkers(licences: number, requested?: number): number {
+  if (requested !== undefined) return requested;
+  return licences < MIN_LICENCES_FOR_WORKERS ? 0 : availableParallelism();
+}
+
+/**
+ * Splits the licences into one job per worker and plane: licences sorted west to east and cut
+ * into runs of equal length, so each job's zones are a compact part of the county and few zone
+ * features are projected by two workers. A county has one plane, a province a few.
+ */
+function buildJobs(
+  licences: Licence[],
+  zones: ZoneFeature[],
+  blocksOf: Map<string, Block[]>,
+  options: ScreeningOptions,
+  transformTo: (layer: LayerInput, plane: GaussKruger) => Transform,
+  sliverM2: number,
+  parts: number,
+): OverlayJob[] {
+  const byPlane = new Map<string, Licence[]>();
+  for (const l of licences) {
+    const list = byPlane.get(planeKey(l.plane)) ?? [];
+    list.push(l);
+    byPlane.set(planeKey(l.plane), list);
+  }
+  const zoneData: ZoneGeometry[] = zones.map(({ zone, crs, geometry, bbox }) => ({ zone, crs, geometry, bbox }));
+  const jobs: OverlayJob[] = [];
+  for (const group of byPlane.values()) {
+    const plane = group[0].plane;
+    const centreX = new Map(group.map((l) => {
+      const b = ringsBBox(l.geometry);
+      return [l, b[0] + b[2]] as const;
+    }));
+    const sorted = [...group].sort((a, b) => centreX.get(a)! - centreX.get(b)!);
+    const size = Math.ceil(sorted.length / parts);
+    for (let i = 0; i < sorted.length; i += size) {
+      const share = sorted.slice(i, i + size);
+      const boxes = share.map((l) => clipBox(ringsBBox(l.geometry)));
+      jobs.push({
+        plane,
+        zones: zonesNear(zoneData, plane, boxes, options.datumShift),
+        licences: share.map((l) => ({
+          id: l.index,
+          geometry: l.geometry,
+          blocks: (blocksOf.get(l.licenceId) ?? []).map((b) => ({
+            block: b.block,
+            geometry: project(b.geometry, transformTo(options.reserves!, plane)),
+          })),
+        })),
+        datumShift: options.datumShift,
+        sliverM2,
+      });
+    }
+  }
+  return jobs;
 }
 
 function project(mp: MultiPolygon, t: Transform): MultiPolygon {
@@ -219,6 +264,7 @@ function readBlocks(layer: LayerInput, m: FieldMapping): Block[] {
 function toLicenceResult(
   l: Licence,
   r: TaskResult,
+  exitRangeJson: string | null,
   zones: ReturnType<typeof collectZones>,
   sliverM2: number,
 ): LicenceResult {
@@ -243,6 +289,7 @@ function toLicenceResult(
     zones: rows,
     warnings: r.warnings,
     exitRangeLonLat: r.exitRangeLonLat,
+    exitRangeJson,
     plane: l.plane,
   };
 }

@@ -1,6 +1,7 @@
 import type { Crs, DatumShift, GaussKruger } from '../geo/crs-types.ts';
 import type { Attributes, MultiPolygon } from '../geo/types.ts';
 import type { FieldMapping, FieldOverrides, ZoneType } from './fields.ts';
+import type { OverlayPool } from './pool.ts';
 
 /** A polygon layer as screening sees it: features in a known CRS. The importers produce these. */
 export interface LayerInput {
@@ -23,6 +24,8 @@ export interface ScreeningOptions {
   datumShift?: DatumShift;
   /** worker processes for the overlay; 0 runs in this process. Default: one per core. */
   workers?: number;
+  /** an overlay pool started earlier (so it warms up while the inputs are read); closed here */
+  pool?: OverlayPool;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -53,6 +56,8 @@ export interface LicenceResult {
   warnings: string[];
   /** the exit range in CGCS2000 lon/lat (EPSG:4490) */
   exitRangeLonLat: MultiPolygon;
+  /** the same as GeoJSON geometry text, made while waiting for the other licences' overlays */
+  exitRangeJson: string | null;
   /** the plane the licence was analysed in */
   plane: GaussKruger;
 }

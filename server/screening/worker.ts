@@ -1,22 +1,21 @@
-import { runTask } from './task.ts';
+import { loadGeos } from '../geo/overlay.ts';
+import { runJob } from './job.ts';
 import type { WorkerReply, WorkerRequest } from './pool.ts';
 
 /**
- * Entry point of an overlay worker process. GEOS runs through gdal-async, a native addon that
- * loads once per process and not in worker threads, so parallel overlay means processes.
+ * Entry point of an overlay worker process (see pool.ts). GDAL is loaded at once, while the
+ * main process is still reading the input files.
  */
+loadGeos();
+
 process.on('message', (msg: WorkerRequest) => {
   if (msg.type === 'close') {
     const reply: WorkerReply = { type: 'closed', maxRssKb: process.resourceUsage().maxRSS };
     process.send?.(reply, () => process.exit(0));
     return;
   }
-  try {
-    const results = msg.tasks.map(runTask);
-    const reply: WorkerReply = { type: 'results', batch: msg.batch, results };
-    process.send?.(reply);
-  } catch (err) {
-    const reply: WorkerReply = { type: 'error', batch: msg.batch, message: (err as Error).message };
-    process.send?.(reply);
-  }
+  runJob(msg.job, (results) => process.send?.({ type: 'results', results } satisfies WorkerReply)).then(
+    () => process.send?.({ type: 'done' } satisfies WorkerReply),
+    (err: Error) => process.send?.({ type: 'error', message: err.message } satisfies WorkerReply),
+  );
 });
