@@ -23,12 +23,21 @@ import { clipPolygonToBox, DEGENERATE, signedArea } from './rect-clip.ts';
 export const CHUNK_SIZE = 32;
 
 export interface ChunkedRing {
+  /** the coordinates the cut works in (the licence plane) */
   coords: Ring;
   /** orientation of the original ring (the reduced ring's own may differ) */
   ccw: boolean;
-  /** per chunk k: [minX, minY, maxX, maxY] at 4k…4k+3; chunk k spans vertices k·CHUNK_SIZE … (k+1)·CHUNK_SIZE */
+  /**
+   * per chunk k: [minX, minY, maxX, maxY] at 4k…4k+3; chunk k spans vertices k·CHUNK_SIZE …
+   * (k+1)·CHUNK_SIZE. These boxes may be in another CRS than `coords` (the zone's own, when the
+   * ring is projected lazily): then `load` fills a chunk's coordinates before they are read,
+   * chunk end points are always there, and `maxRun` bounds a chord's span so the curvature of
+   * the projection cannot bend it into the box (see `reduceRing`).
+   */
   chunkBoxes: Float64Array;
   bbox: BBox;
+  load?: (chunk: number) => void;
+  maxRun?: number;
 }
 
 export interface ChunkedPolygon {
@@ -99,10 +108,13 @@ class Path {
 
 /**
  * The ring reduced for box B (see the module comment): original vertices in chunks that touch
- * B, one chord per run of chunks that do not.
+ * B, one chord per run of chunks that do not. `box` is in the CRS of the chunk boxes; when that
+ * is not the plane, it must hold the preimage of the plane box with a margin larger than the
+ * sagitta of a `maxRun`-long parallel or meridian in the plane (metres for ≤ 10 km runs).
  */
 export function reduceRing(ring: ChunkedRing, box: BBox): Ring {
-  const { coords, chunkBoxes: cb } = ring;
+  const { coords, chunkBoxes: cb, load } = ring;
+  const maxRun = ring.maxRun ?? Infinity;
   const n = coords.length / 2;
   const [minX, minY, maxX, maxY] = box;
   const path = new Path();
@@ -119,13 +131,15 @@ export function reduceRing(ring: ChunkedRing, box: BBox): Ring {
     if (touches) {
       if (runOpen) path.push(coords[2 * runEnd], coords[2 * runEnd + 1]);
       runOpen = false;
+      load?.(k);
       for (let i = from + 1; i <= to; i++) path.push(coords[2 * i], coords[2 * i + 1]);
       continue;
     }
     if (runOpen) {
       const uMinX = Math.min(rMinX, cMinX), uMinY = Math.min(rMinY, cMinY);
       const uMaxX = Math.max(rMaxX, cMaxX), uMaxY = Math.max(rMaxY, cMaxY);
-      if (!(uMinX <= maxX && uMaxX >= minX && uMinY <= maxY && uMaxY >= minY)) {
+      const short = uMaxX - uMinX <= maxRun && uMaxY - uMinY <= maxRun;
+      if (short && !(uMinX <= maxX && uMaxX >= minX && uMinY <= maxY && uMaxY >= minY)) {
         rMinX = uMinX; rMinY = uMinY; rMaxX = uMaxX; rMaxY = uMaxY; runEnd = to;
         continue;
       }
@@ -140,21 +154,22 @@ export function reduceRing(ring: ChunkedRing, box: BBox): Ring {
 
 /**
  * The parts of a chunked polygon inside `box`, as valid polygons (none when it misses B).
+ * `near` is the box in the CRS of the chunk boxes (see `reduceRing`), `box` itself by default.
  * When a vertex lies exactly on B's boundary the box is grown a little and the cut repeated:
  * any box around the licence with a margin gives the same overlay.
  */
-export function clipPolygon(polygon: ChunkedPolygon, box: BBox): Polygon[] {
+export function clipPolygon(polygon: ChunkedPolygon, box: BBox, near: BBox = slightlyLarger(box)): Polygon[] {
+  if (!boxesIntersect(polygon.bbox, near)) return [];
+  const reduced: Ring[] = [];
+  const ccw: boolean[] = [];
+  for (let r = 0; r < polygon.rings.length; r++) {
+    // A hole whose box misses B changes nothing inside B.
+    if (r > 0 && !boxesIntersect(polygon.rings[r].bbox, near)) continue;
+    reduced.push(reduceRing(polygon.rings[r], near));
+    ccw.push(polygon.rings[r].ccw);
+  }
   let b = box;
   for (let attempt = 0; attempt < 8; attempt++) {
-    if (!boxesIntersect(polygon.bbox, b)) return [];
-    const reduced: Ring[] = [];
-    const ccw: boolean[] = [];
-    for (let r = 0; r < polygon.rings.length; r++) {
-      // A hole whose box misses B changes nothing inside B.
-      if (r > 0 && !boxesIntersect(polygon.rings[r].bbox, b)) continue;
-      reduced.push(reduceRing(polygon.rings[r], b));
-      ccw.push(polygon.rings[r].ccw);
-    }
     const out = clipPolygonToBox(reduced, b, { ccw });
     if (out !== DEGENERATE) return out;
     const g = 1e-7 * (b[2] - b[0] + b[3] - b[1]) * (attempt + 1) + 1e-6;
@@ -163,8 +178,14 @@ export function clipPolygon(polygon: ChunkedPolygon, box: BBox): Polygon[] {
   throw new Error('cannot cut a zone polygon to the licence box: vertices on every box tried');
 }
 
-export function clipMultiPolygon(parts: ChunkedPolygon[], box: BBox): MultiPolygon {
+/** Larger than any box the retries in `clipPolygon` move to, so its reduced rings serve them all. */
+function slightlyLarger(b: BBox): BBox {
+  const g = 1e-5 * (b[2] - b[0] + b[3] - b[1]) + 1e-4;
+  return [b[0] - g, b[1] - g, b[2] + g, b[3] + g];
+}
+
+export function clipMultiPolygon(parts: ChunkedPolygon[], box: BBox, near: BBox = slightlyLarger(box)): MultiPolygon {
   const out: MultiPolygon = [];
-  for (const p of parts) out.push(...clipPolygon(p, box));
+  for (const p of parts) out.push(...clipPolygon(p, box, near));
   return out;
 }

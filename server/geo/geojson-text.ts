@@ -2,9 +2,9 @@ import type { MultiPolygon } from './types.ts';
 
 /**
  * A multipolygon as GeoJSON geometry text, coordinates to 9 decimals (0.1 mm in degrees, far
- * below any survey's precision). Written by hand with toFixed and joins, twice as fast as the
- * shortest round-trip form JSON.stringify needs (string += was slower still, in the collector): on a county, formatting hundreds of thousands
- * of exit-range vertices was a visible share of the run.
+ * below any survey's precision). On a county, formatting hundreds of thousands of exit-range
+ * vertices was a visible share of the run: toFixed with joins is twice as fast as the shortest
+ * round-trip form JSON.stringify writes, and string += was slower still (in the collector).
  */
 export function multiPolygonJson(mp: MultiPolygon): string {
   const polygons: string[] = [];

@@ -1,21 +1,62 @@
 import Flatbush from 'flatbush';
-import { chunkPolygon, clipMultiPolygon, type ChunkedPolygon } from '../geo/clip.ts';
+import { CHUNK_SIZE, chunkRing, clipMultiPolygon, type ChunkedPolygon, type ChunkedRing } from '../geo/clip.ts';
 import type { DatumShift, GaussKruger } from '../geo/crs-types.ts';
 import { makeTransform, type Transform } from '../geo/projection.ts';
-import type { BBox, MultiPolygon } from '../geo/types.ts';
+import type { BBox, MultiPolygon, Ring } from '../geo/types.ts';
 import { ringsBBox, type ZoneGeometry } from './zones.ts';
 
 /**
- * The protected zones in one analysis plane, reprojected lazily: a zone feature is projected
- * into a licence plane only when some licence of that plane lies near it, and then only once.
+ * The protected zones in one analysis plane, reprojected lazily: a zone feature is looked at
+ * only when some licence of that plane lies near it, and of its rings only the chunks of 32
+ * vertices that reach a licence box are projected (once), plus the chunk end points. On a
+ * county most zone vertices lie away from every licence and are never projected.
  */
 
-function projectMultiPolygon(mp: MultiPolygon, t: Transform): MultiPolygon {
-  return t.identity ? mp : mp.map((polygon) => polygon.map((ring) => t(ring)));
+/**
+ * Margin of the licence box in a zone layer's CRS: 10 % of the box plus 50 m, which covers the
+ * sagitta (under 2 m) of a 10 km chord in the plane, the longest a reduced ring may have.
+ */
+const MARGIN_M = 50;
+const MAX_RUN_M = 10_000;
+const METRES_PER_DEGREE = 111_000;
+
+function unitsPerMetre(crs: ZoneGeometry['crs']): number {
+  return crs.kind === 'geographic' ? 1 / METRES_PER_DEGREE : 1;
 }
 
-/** A box's image under a transform: the bounding box of its densified outline, grown 10 %. */
-function transformBox(box: BBox, t: Transform): BBox {
+/** A ring chunked in its own CRS, projected into the plane chunk by chunk when asked. */
+function lazyRing(native: Ring, toPlane: Transform, maxRun: number): ChunkedRing {
+  const ring = chunkRing(native);
+  if (toPlane.identity) return ring;
+  const n = native.length / 2;
+  const chunks = ring.chunkBoxes.length / 4;
+  const plane = new Float64Array(native.length);
+  // chunk end points first: they carry the chords between the chunks that are not projected
+  const ends = new Float64Array(2 * (chunks + 1));
+  for (let k = 0; k <= chunks; k++) {
+    const i = Math.min(n - 1, k * CHUNK_SIZE);
+    ends[2 * k] = native[2 * i];
+    ends[2 * k + 1] = native[2 * i + 1];
+  }
+  const projectedEnds = toPlane(ends);
+  for (let k = 0; k <= chunks; k++) {
+    const i = Math.min(n - 1, k * CHUNK_SIZE);
+    plane[2 * i] = projectedEnds[2 * k];
+    plane[2 * i + 1] = projectedEnds[2 * k + 1];
+  }
+  const loaded = new Uint8Array(chunks);
+  const load = (k: number): void => {
+    if (loaded[k]) return;
+    loaded[k] = 1;
+    const from = k * CHUNK_SIZE;
+    const to = Math.min(n - 1, from + CHUNK_SIZE);
+    plane.set(toPlane(native.subarray(2 * from, 2 * to + 2)), 2 * from);
+  };
+  return { ...ring, coords: plane, load, maxRun };
+}
+
+/** A box's image under a transform: the bounding box of its densified outline, grown by `margin` plus 10 %. */
+function transformBox(box: BBox, t: Transform, margin: number): BBox {
   if (t.identity) return box;
   const steps = 4;
   const pts = new Float64Array(8 * steps);
@@ -30,7 +71,7 @@ function transformBox(box: BBox, t: Transform): BBox {
     minX = Math.min(minX, out[i]); maxX = Math.max(maxX, out[i]);
     minY = Math.min(minY, out[i + 1]); maxY = Math.max(maxY, out[i + 1]);
   }
-  const gx = 0.1 * (maxX - minX), gy = 0.1 * (maxY - minY);
+  const gx = 0.1 * (maxX - minX) + margin, gy = 0.1 * (maxY - minY) + margin;
   return [minX - gx, minY - gy, maxX + gx, maxY + gy];
 }
 
@@ -82,60 +123,58 @@ export function zonesNear<Z extends ZoneGeometry>(
   for (const features of groupByCrs(zones).values()) {
     const toLayer = makeTransform(plane, features[0].crs, shift);
     const near = new Flatbush(clipBoxes.length);
-    for (const box of clipBoxes) near.add(...transformBox(box, toLayer));
+    const margin = MARGIN_M * unitsPerMetre(features[0].crs);
+    for (const box of clipBoxes) near.add(...transformBox(box, toLayer, margin));
     near.finish();
     for (const z of features) if (near.search(...z.bbox).length > 0) out.push(z);
   }
   return out.sort((a, b) => a.zone - b.zone);
 }
 
-/** Zone features projected into one analysis plane and chunked, ready to be cut to licences. */
-export class PlaneZones {
-  private readonly zones: number[] = [];
-  private readonly parts: ChunkedPolygon[][] = [];
-  private readonly index: Flatbush | null;
-
-  constructor(plane: GaussKruger, zones: readonly ZoneGeometry[], shift?: DatumShift) {
-    const boxes: BBox[] = [];
-    for (const features of groupByCrs(zones).values()) {
-      const toPlane = makeTransform(features[0].crs, plane, shift);
-      for (const z of features) {
-        const projected = projectMultiPolygon(z.geometry, toPlane).map(chunkPolygon);
-        this.zones.push(z.zone);
-        this.parts.push(projected);
-        boxes.push(unionBoxes(projected.map((p) => p.bbox)));
-      }
-    }
-    if (boxes.length === 0) {
-      this.index = null;
-      return;
-    }
-    this.index = new Flatbush(boxes.length);
-    for (const b of boxes) this.index.add(...b);
-    this.index.finish();
-  }
-
-  /** Zone features reaching into `box`, clipped to it (exact inside the box; see geo/clip). */
-  near(box: BBox): NearZone[] {
-    if (!this.index) return [];
-    const out: NearZone[] = [];
-    for (const i of this.index.search(...box).sort((a, b) => a - b)) {
-      const pieces = clipMultiPolygon(this.parts[i], box);
-      if (pieces.length > 0) out.push({ zone: this.zones[i], pieces, covers: coversBox(pieces, box) });
-    }
-    return out;
-  }
-
-  get size(): number {
-    return this.zones.length;
-  }
+interface CrsGroup {
+  toLayer: Transform;
+  margin: number;
+  zones: number[];
+  parts: ChunkedPolygon[][];
+  index: Flatbush;
 }
 
-function unionBoxes(boxes: BBox[]): BBox {
-  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
-  for (const b of boxes) {
-    minX = Math.min(minX, b[0]); minY = Math.min(minY, b[1]);
-    maxX = Math.max(maxX, b[2]); maxY = Math.max(maxY, b[3]);
+/** Zone features chunked in their own CRS, projected into one plane as licences need them. */
+export class PlaneZones {
+  private readonly groups: CrsGroup[] = [];
+
+  constructor(plane: GaussKruger, zones: readonly ZoneGeometry[], shift?: DatumShift) {
+    for (const features of groupByCrs(zones).values()) {
+      const crs = features[0].crs;
+      const toPlane = makeTransform(crs, plane, shift);
+      const maxRun = MAX_RUN_M * unitsPerMetre(crs);
+      const parts = features.map((z) => z.geometry.map((polygon): ChunkedPolygon => {
+        const rings = polygon.map((ring) => lazyRing(ring, toPlane, maxRun));
+        return { rings, bbox: rings[0].bbox };
+      }));
+      const index = new Flatbush(features.length);
+      for (const z of features) index.add(...z.bbox);
+      index.finish();
+      this.groups.push({
+        toLayer: makeTransform(plane, crs, shift),
+        margin: MARGIN_M * unitsPerMetre(crs),
+        zones: features.map((z) => z.zone),
+        parts,
+        index,
+      });
+    }
   }
-  return [minX, minY, maxX, maxY];
+
+  /** Zone features reaching into `box` (plane), cut to it: exact inside the box (geo/clip). */
+  near(box: BBox): NearZone[] {
+    const out: NearZone[] = [];
+    for (const g of this.groups) {
+      const near = g.toLayer.identity ? undefined : transformBox(box, g.toLayer, g.margin);
+      for (const i of g.index.search(...(near ?? box))) {
+        const pieces = clipMultiPolygon(g.parts[i], box, near);
+        if (pieces.length > 0) out.push({ zone: g.zones[i], pieces, covers: coversBox(pieces, box) });
+      }
+    }
+    return out.sort((a, b) => a.zone - b.zone);
+  }
 }
