@@ -107,6 +107,13 @@ function intersect(a: GdalGeometry, b: GdalGeometry, warnings: string[], what: s
   }
 }
 
+/**
+ * Overlaps below 1 cm² are numerical noise, not area: a licence drawn on a zone's boundary meets
+ * it along kilometres, and projections that agree to nanometres (ours and PROJ's) leave
+ * overlaps of 1e-7 m² there. They count as contact without area, as a touch.
+ */
+export const AREA_NOISE_M2 = 1e-4;
+
 export function overlayLicence(task: OverlayTask): OverlayResult {
   const warnings: string[] = [];
   let licence = fromMultiPolygon(task.licence);
@@ -125,6 +132,8 @@ export function overlayLicence(task: OverlayTask): OverlayResult {
   const licenceAreaEllipsoidal = ellipsoidalArea(licenceMp, task.plane);
 
   const zones: ZoneOverlap[] = [];
+  /** the zone pieces that overlap the licence, for what remains of it */
+  const overlapping: GdalGeometry[] = [];
   let exit: GdalGeometry | null = null;
   let contact = false;
   for (const { zone, pieces, covers } of task.zones) {
@@ -138,13 +147,14 @@ export function overlayLicence(task: OverlayTask): OverlayResult {
     const zoneGeom = fromMultiPolygon(pieces);
     const part = intersect(licence, zoneGeom, warnings, `zone #${zone}`);
     const area = areaOf(part);
-    if (area > 0) {
+    if (area > AREA_NOISE_M2) {
       contact = true;
+      overlapping.push(zoneGeom);
       // the ellipsoidal area of a lone zone's part is the exit's, measured once below
       const areaEllipsoidal = task.zones.length > 1 ? ellipsoidalArea(toMultiPolygon(part), task.plane) : NaN;
       zones.push({ zone, areaPlane: area, areaEllipsoidal });
       exit = exit === null ? part : exit === licence ? exit : exit.union(part);
-    } else if (!contact && licence.intersects(zoneGeom)) {
+    } else if (!contact && (area > 0 || licence.intersects(zoneGeom))) {
       contact = true;
     }
   }
@@ -160,7 +170,12 @@ export function overlayLicence(task: OverlayTask): OverlayResult {
     // a whole exit: nothing of the sliver size remains, no difference to compute
     remainingParts = 0;
   } else if (exit) {
-    const remaining = toMultiPolygon(licence.difference(exit));
+    // Subtract the zones themselves, not the exit range: the exit's vertices where a zone
+    // crosses the licence edge are rounded, and licence − exit can keep a crack 1e-10 m wide
+    // along the edge that joins parts the zone really separates.
+    let rest = licence;
+    for (const z of overlapping) rest = rest.difference(z);
+    const remaining = toMultiPolygon(rest);
     remainingAreaPlane = planeArea(remaining);
     remainingParts = remaining.filter((p) => planeArea([p]) >= task.sliverM2).length;
   }
