@@ -2,7 +2,8 @@ import { createRequire } from 'node:module';
 import type { Geometry as GdalGeometry } from 'gdal-async';
 import { ellipsoidalArea, planeArea } from './area.ts';
 import type { GaussKruger } from './crs-types.ts';
-import type { MultiPolygon } from './types.ts';
+import { boxesIntersect } from './clip.ts';
+import type { BBox, MultiPolygon } from './types.ts';
 import { multiPolygonToWkb, wkbToMultiPolygon } from './wkb.ts';
 
 /**
@@ -107,6 +108,18 @@ function intersect(a: GdalGeometry, b: GdalGeometry, warnings: string[], what: s
   }
 }
 
+function ringsBBox(mp: MultiPolygon): BBox {
+  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+  for (const polygon of mp) {
+    const r = polygon[0];
+    for (let i = 0; i < r.length; i += 2) {
+      minX = Math.min(minX, r[i]); maxX = Math.max(maxX, r[i]);
+      minY = Math.min(minY, r[i + 1]); maxY = Math.max(maxY, r[i + 1]);
+    }
+  }
+  return [minX, minY, maxX, maxY];
+}
+
 /**
  * Overlaps below 1 cm² are numerical noise, not area: a licence drawn on a zone's boundary meets
  * it along kilometres, and projections that agree to nanometres (ours and PROJ's) leave
@@ -128,7 +141,7 @@ export function overlayLicence(task: OverlayTask): OverlayResult {
       `plane area ${before.toFixed(2)} m² as drawn (shoelace) → ${after.toFixed(2)} m² repaired`,
     );
   }
-  const licenceAreaPlane = areaOf(licence);
+  const licenceAreaPlane = planeArea(licenceMp);
   const licenceAreaEllipsoidal = ellipsoidalArea(licenceMp, task.plane);
 
   const zones: ZoneOverlap[] = [];
@@ -160,7 +173,7 @@ export function overlayLicence(task: OverlayTask): OverlayResult {
   }
 
   const exitRange = exit === licence ? licenceMp : exit ? toMultiPolygon(exit) : [];
-  const exitAreaPlane = exit === licence ? licenceAreaPlane : exit ? areaOf(exit) : 0;
+  const exitAreaPlane = exit === licence ? licenceAreaPlane : planeArea(exitRange);
   const exitAreaEllipsoidal = exit === licence ? licenceAreaEllipsoidal : exit ? ellipsoidalArea(exitRange, task.plane) : 0;
   for (const z of zones) if (Number.isNaN(z.areaEllipsoidal)) z.areaEllipsoidal = exitAreaEllipsoidal;
 
@@ -180,11 +193,14 @@ export function overlayLicence(task: OverlayTask): OverlayResult {
     remainingParts = remaining.filter((p) => planeArea([p]) >= task.sliverM2).length;
   }
 
+  // Blocks wholly outside the exit range's box are settled without GEOS: a county has
+  // thousands of them, and each GEOS call through gdal-async costs tens of microseconds.
+  const exitBox = exit ? ringsBBox(exitRange) : null;
   const blocks: BlockOverlap[] = task.blocks.map(({ block, geometry }) => {
-    const g = fromMultiPolygon(geometry);
-    const areaPlane = areaOf(g);
-    const under = exit ? intersect(g, exit, warnings, `reserve block #${block}`) : null;
-    return { block, areaPlane, exitAreaPlane: under ? areaOf(under) : 0 };
+    const areaPlane = planeArea(geometry);
+    if (!exit || !boxesIntersect(ringsBBox(geometry), exitBox!)) return { block, areaPlane, exitAreaPlane: 0 };
+    const under = intersect(fromMultiPolygon(geometry), exit, warnings, `reserve block #${block}`);
+    return { block, areaPlane, exitAreaPlane: areaOf(under) };
   });
 
   return {

@@ -1,4 +1,4 @@
-import type { BBox, Polygon, Ring } from './types.ts';
+import type { BBox, MultiPolygon, Polygon, Ring } from './types.ts';
 
 /**
  * Intersection of one valid polygon with an axis-aligned rectangle, giving valid polygons (the
@@ -252,4 +252,23 @@ export function clipPolygonToBox(
     if (owner) owner.push(h);
   }
   return polygons;
+}
+
+/**
+ * Whether the clipped zone is the box itself (a rectangle with no hole around all of `box`):
+ * the cut returns exactly that when the zone covers the box, possibly a slightly larger box.
+ */
+export function coversBox(pieces: MultiPolygon, box: BBox): boolean {
+  if (pieces.length !== 1 || pieces[0].length !== 1 || pieces[0][0].length !== 10) return false;
+  const r = pieces[0][0];
+  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+  for (let i = 0; i < 10; i += 2) {
+    minX = Math.min(minX, r[i]); maxX = Math.max(maxX, r[i]);
+    minY = Math.min(minY, r[i + 1]); maxY = Math.max(maxY, r[i + 1]);
+  }
+  if (minX > box[0] || minY > box[1] || maxX < box[2] || maxY < box[3]) return false;
+  for (let i = 0; i < 10; i += 2) {
+    if ((r[i] !== minX && r[i] !== maxX) || (r[i + 1] !== minY && r[i + 1] !== maxY)) return false;
+  }
+  return true;
 }

@@ -1,9 +1,10 @@
 import Flatbush from 'flatbush';
 import { CHUNK_SIZE, chunkRing, clipMultiPolygon, type ChunkedPolygon, type ChunkedRing } from '../geo/clip.ts';
+import { coversBox } from '../geo/rect-clip.ts';
 import type { DatumShift, GaussKruger } from '../geo/crs-types.ts';
 import { makeTransform, type Transform } from '../geo/projection.ts';
 import type { BBox, MultiPolygon, Ring } from '../geo/types.ts';
-import { ringsBBox, type ZoneGeometry } from './zones.ts';
+import type { ZoneGeometry } from './zones.ts';
 
 /**
  * The protected zones in one analysis plane, reprojected lazily: a zone feature is looked at
@@ -80,21 +81,6 @@ export interface NearZone {
   pieces: MultiPolygon;
   /** the zone covers the whole box */
   covers: boolean;
-}
-
-/**
- * Whether the clipped zone is the box itself (a rectangle with no hole around all of `box`):
- * the cut returns exactly that when the zone covers the box, possibly a slightly larger box.
- */
-function coversBox(pieces: MultiPolygon, box: BBox): boolean {
-  if (pieces.length !== 1 || pieces[0].length !== 1 || pieces[0][0].length !== 10) return false;
-  const r = pieces[0][0];
-  const [minX, minY, maxX, maxY] = ringsBBox(pieces);
-  if (minX > box[0] || minY > box[1] || maxX < box[2] || maxY < box[3]) return false;
-  for (let i = 0; i < 10; i += 2) {
-    if ((r[i] !== minX && r[i] !== maxX) || (r[i + 1] !== minY && r[i + 1] !== maxY)) return false;
-  }
-  return true;
 }
 
 function groupByCrs<Z extends ZoneGeometry>(zones: readonly Z[]): Map<string, Z[]> {

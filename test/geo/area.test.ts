@@ -300,28 +300,3 @@ describe('straight edges in the plane are not geodesics', () => {
     expect(rel).toBeGreaterThan(1e-6);
   });
 });
-
-describe('speed', () => {
-  it('measures a 1,000-vertex polygon', () => {
-    const p = gk(117);
-    const [e, n] = at(p, 200000, 35);
-    const r = new Float64Array(2002);
-    for (let i = 0; i < 1000; i++) {
-      const t = (2 * Math.PI * i) / 1000;
-      const rad = 5000 * (1 + 0.3 * Math.sin(7 * t));
-      r[2 * i] = e + rad * Math.cos(t);
-      r[2 * i + 1] = n + rad * Math.sin(t);
-    }
-    r[2000] = r[0];
-    r[2001] = r[1];
-    const mp: MultiPolygon = [[r]];
-    for (let i = 0; i < 200; i++) ellipsoidalArea(mp, p); // warm-up
-    const runs = 2000;
-    const t0 = performance.now();
-    let sink = 0;
-    for (let i = 0; i < runs; i++) sink += ellipsoidalArea(mp, p);
-    const us = ((performance.now() - t0) * 1000) / runs;
-    console.log(`ellipsoidalArea: ${us.toFixed(1)} µs per 1,000-vertex polygon`);
-    expect(sink).toBeGreaterThan(0);
-  });
-});

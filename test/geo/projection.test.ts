@@ -284,25 +284,4 @@ describe('Transform', () => {
     expect([...input]).toEqual([117, 40, 117.5, 40.5]);
     expect(() => t(new Float64Array(3))).toThrow(RangeError);
   });
-
-  it('projects 2 000 000 points lon/lat → Gauss-Krüger quickly', () => {
-    const n = 2_000_000;
-    const ll = new Float64Array(2 * n);
-    const sample = samplePoints(117, 10_000, 99);
-    for (let i = 0; i < ll.length; i++) ll[i] = sample[i % sample.length];
-    const t = fromLonLat(gk('cgcs2000', 117, 3, 39, 39_500_000));
-    t(ll.subarray(0, 20_000)); // warm up the JIT
-    // best of three: other test files share the two cores
-    let ns = Infinity;
-    let out: Float64Array = new Float64Array(0);
-    for (let k = 0; k < 3; k++) {
-      const t0 = performance.now();
-      out = t(ll);
-      ns = Math.min(ns, ((performance.now() - t0) * 1e6) / n);
-    }
-    console.log(`lon/lat → GK: ${ns.toFixed(0)} ns/point over ${n} points`);
-    expect(out[out.length - 1]).toBeGreaterThan(2e6);
-    // generous: 2-core CI running other test files at the same time
-    expect(ns).toBeLessThan(1000);
-  });
 });
