@@ -106,6 +106,12 @@ export async function screenCommand(argv: string[]): Promise<number> {
     reserves = values.reserves
       ? await load(values.reserves, crsFlag(values['reserve-crs'], '--reserve-crs'), '--reserve-crs', enc)
       : undefined;
+    const oldDatums = new Set([licences, ...zones, ...(reserves ? [reserves] : [])]
+      .map((l) => l.crs.crs)
+      .flatMap((c) => (c.kind !== 'web-mercator' && (c.datum === 'xian80' || c.datum === 'beijing54') ? [c.datum] : [])));
+    if (datumShift && oldDatums.size > 1) {
+      throw new UsageError('--datum-shift gives one set of parameters, but the layers use both Xian 1980 and Beijing 1954; convert one of them first');
+    }
     phase('read files');
     const bar = progressBar('screening');
     result = await screen({

@@ -3,7 +3,7 @@ import type { Geometry as GdalGeometry } from 'gdal-async';
 import { ellipsoidalArea, planeArea } from './area.ts';
 import type { GaussKruger } from './crs-types.ts';
 import { boxesIntersect } from './clip.ts';
-import type { BBox, MultiPolygon } from './types.ts';
+import type { BBox, MultiPolygon, Polygon } from './types.ts';
 import { multiPolygonToWkb, wkbToMultiPolygon } from './wkb.ts';
 
 /**
@@ -99,12 +99,13 @@ function repair(g: GdalGeometry): GdalGeometry {
  * Intersection that survives a topology exception on a dirty zone piece: retried once with the
  * piece repaired, and the repair reported, so the area is never silently wrong.
  */
-function intersect(a: GdalGeometry, b: GdalGeometry, warnings: string[], what: string): GdalGeometry {
+function intersect(a: GdalGeometry, b: GdalGeometry, warnings: string[], what: string): { result: GdalGeometry; b: GdalGeometry } {
   try {
-    return a.intersection(b);
+    return { result: a.intersection(b), b };
   } catch (err) {
     warnings.push(`${what}: geometry invalid near the licence (${(err as Error).message}); repaired with MakeValid`);
-    return a.intersection(repair(b));
+    const repaired = repair(b);
+    return { result: a.intersection(repaired), b: repaired };
   }
 }
 
@@ -157,8 +158,7 @@ export function overlayLicence(task: OverlayTask): OverlayResult {
       exit = licence;
       continue;
     }
-    const zoneGeom = fromMultiPolygon(pieces);
-    const part = intersect(licence, zoneGeom, warnings, `zone #${zone}`);
+    const { result: part, b: zoneGeom } = intersect(licence, fromMultiPolygon(pieces), warnings, `zone #${zone}`);
     const area = areaOf(part);
     if (area > AREA_NOISE_M2) {
       contact = true;
@@ -177,9 +177,10 @@ export function overlayLicence(task: OverlayTask): OverlayResult {
   const exitAreaEllipsoidal = exit === licence ? licenceAreaEllipsoidal : exit ? ellipsoidalArea(exitRange, task.plane) : 0;
   for (const z of zones) if (Number.isNaN(z.areaEllipsoidal)) z.areaEllipsoidal = exitAreaEllipsoidal;
 
-  let remainingParts = 1;
+  const isPart = (p: Polygon): boolean => planeArea([p]) >= task.sliverM2;
+  let remainingParts = licenceMp.filter(isPart).length;
   let remainingAreaPlane = licenceAreaPlane - exitAreaPlane;
-  if (remainingAreaPlane < task.sliverM2) {
+  if (remainingAreaPlane < Math.max(task.sliverM2, AREA_NOISE_M2)) {
     // a whole exit: nothing of the sliver size remains, no difference to compute
     remainingParts = 0;
   } else if (exit) {
@@ -190,7 +191,7 @@ export function overlayLicence(task: OverlayTask): OverlayResult {
     for (const z of overlapping) rest = rest.difference(z);
     const remaining = toMultiPolygon(rest);
     remainingAreaPlane = planeArea(remaining);
-    remainingParts = remaining.filter((p) => planeArea([p]) >= task.sliverM2).length;
+    remainingParts = remaining.filter(isPart).length;
   }
 
   // Blocks wholly outside the exit range's box are settled without GEOS: a county has
@@ -199,7 +200,7 @@ export function overlayLicence(task: OverlayTask): OverlayResult {
   const blocks: BlockOverlap[] = task.blocks.map(({ block, geometry }) => {
     const areaPlane = planeArea(geometry);
     if (!exit || !boxesIntersect(ringsBBox(geometry), exitBox!)) return { block, areaPlane, exitAreaPlane: 0 };
-    const under = intersect(fromMultiPolygon(geometry), exit, warnings, `reserve block #${block}`);
+    const under = intersect(exit, fromMultiPolygon(geometry), warnings, `reserve block #${block}`).result;
     return { block, areaPlane, exitAreaPlane: areaOf(under) };
   });
 

@@ -116,6 +116,27 @@ export function pointInRing(r: ArrayLike<number>, px: number, py: number): boole
   return inside;
 }
 
+/** Whether (px, py) lies on an edge of the ring (exactly, as a valid polygon's touch point does). */
+function onRing(r: ArrayLike<number>, px: number, py: number): boolean {
+  for (let i = 0; i + 3 < r.length; i += 2) {
+    const x1 = r[i], y1 = r[i + 1], x2 = r[i + 2], y2 = r[i + 3];
+    if ((x2 - x1) * (py - y1) - (y2 - y1) * (px - x1) !== 0) continue;
+    if (px >= Math.min(x1, x2) && px <= Math.max(x1, x2) && py >= Math.min(y1, y2) && py <= Math.max(y1, y2)) return true;
+  }
+  return false;
+}
+
+/**
+ * Whether a hole lies inside a shell, judged at its first vertex that is not on the shell: a
+ * valid polygon's hole may touch its shell at a point.
+ */
+function holeInside(shell: Ring, hole: Ring): boolean {
+  for (let i = 0; i + 1 < hole.length; i += 2) {
+    if (!onRing(shell, hole[i], hole[i + 1])) return pointInRing(shell, hole[i], hole[i + 1]);
+  }
+  return false;
+}
+
 type RingCut = { kind: 'inside' } | { kind: 'outside'; containsBox: boolean } | { kind: 'crossing'; fragments: Fragment[] };
 
 function cutRing(r: Ring, box: BBox): RingCut | typeof DEGENERATE {
@@ -248,7 +269,7 @@ export function clipPolygonToBox(
   }
   const polygons: Polygon[] = shells.map((s) => [s]);
   for (const h of insideHoles) {
-    const owner = polygons.find((p) => pointInRing(p[0], h[0], h[1]));
+    const owner = polygons.find((p) => holeInside(p[0], h));
     if (owner) owner.push(h);
   }
   return polygons;

@@ -17,14 +17,15 @@ export interface ResolvedCrs {
 function fitsGk(crs: Crs, bbox: BBox): boolean {
   if (crs.kind !== 'gauss-kruger') return true;
   const [minX, minY, maxX, maxY] = bbox;
-  const e0 = crs.falseEasting - 500_000;
-  // within ±500 km of the central meridian, northing inside China's range
-  return minX >= e0 && maxX <= e0 + 1_000_000 && minY >= 0 && maxY <= 6_500_000;
+  const cm = crs.falseEasting;
+  // within ±400 km of the central meridian and at China's northings (3°N–54°N): degrees
+  // given as metres, or northings written into x, fail here
+  return minX >= cm - 400_000 && maxX <= cm + 400_000 && minY >= 300_000 && maxY <= 6_100_000;
 }
 
-function fitsGeographic(crs: Crs, bbox: BBox): boolean {
-  if (crs.kind !== 'geographic') return true;
-  return bbox[0] >= -180 && bbox[2] <= 180 && bbox[1] >= -90 && bbox[3] <= 90;
+/** Longitude/latitude in China's range (with a margin): the only lon/lat redline expects. */
+function fitsChina(bbox: BBox): boolean {
+  return bbox[0] >= 70 && bbox[2] <= 140 && bbox[1] >= 0 && bbox[3] <= 56;
 }
 
 /**
@@ -40,6 +41,16 @@ export function resolveLayerCrs(layer: Layer, flag: Crs | null, flagName: string
   if (flag) {
     crs = flag;
     source = 'flag';
+    // A flag confirms a CRS for files that have none; it never silently overrides a .prj that
+    // says something else (one --zone-crs serves several zone files).
+    const fromPrj = layer.prj === null ? null : tryPrj(layer.prj);
+    if (fromPrj && !sameCrs(fromPrj, flag)) {
+      throw new InputError(
+        layer.source,
+        `its .prj says ${crsName(fromPrj)} but ${flagName} says ${crsName(flag)}; ` +
+        `remove the flag (it applies to every such file) or fix the .prj`,
+      );
+    }
   } else if (layer.prj !== null) {
     try {
       crs = crsFromPrj(layer.prj);
@@ -48,7 +59,11 @@ export function resolveLayerCrs(layer: Layer, flag: Crs | null, flagName: string
     }
     source = 'prj';
   } else if (layer.crsHint !== null) {
-    crs = crsFromEpsg(layer.crsHint);
+    try {
+      crs = crsFromEpsg(layer.crsHint);
+    } catch (err) {
+      throw new InputError(layer.source, `${(err as Error).message}; pass ${flagName} EPSG:n`);
+    }
     source = 'format';
   } else {
     const s = bbox ? suggestCrs(bbox) : null;
@@ -75,10 +90,40 @@ export function resolveLayerCrs(layer: Layer, flag: Crs | null, flagName: string
       );
     }
   }
-  if (bbox && !fitsGeographic(crs, bbox)) {
-    throw new InputError(layer.source, `coordinates are out of range for longitude/latitude (${crsName(crs)}); check the CRS (${flagName})`);
+  if (bbox && crs.kind === 'geographic' && !fitsChina(bbox)) {
+    if (fitsChina([bbox[1], bbox[0], bbox[3], bbox[2]])) {
+      swapped = true;
+    } else {
+      throw new InputError(
+        layer.source,
+        `coordinates (x ${bbox[0].toFixed(3)}…${bbox[2].toFixed(3)}, y ${bbox[1].toFixed(3)}…${bbox[3].toFixed(3)}) ` +
+        `are not longitude/latitude in China (${crsName(crs)}); check the CRS (${flagName})`,
+      );
+    }
   }
   return { crs, epsg: epsgFor(crs), name: crsName(crs), source, swapped };
+}
+
+/**
+ * Whether two CRSs put the same coordinates at the same place. Zone width and number are only
+ * labels, and WGS 84 is taken as CGCS2000 throughout (they differ by centimetres).
+ */
+function sameCrs(a: Crs, b: Crs): boolean {
+  if (a.kind !== b.kind) return false;
+  if (a.kind === 'web-mercator') return true;
+  const frame = (d: string): string => (d === 'wgs84' ? 'cgcs2000' : d);
+  if (frame(a.datum) !== frame((b as typeof a).datum)) return false;
+  if (a.kind === 'geographic') return true;
+  const g = b as typeof a;
+  return a.centralMeridian === g.centralMeridian && a.falseEasting === g.falseEasting;
+}
+
+function tryPrj(wkt: string): Crs | null {
+  try {
+    return crsFromPrj(wkt);
+  } catch {
+    return null;
+  }
 }
 
 /** The same geometry with x and y exchanged (rings stay closed; orientation is irrelevant downstream). */

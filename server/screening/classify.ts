@@ -1,3 +1,4 @@
+import { AREA_NOISE_M2 } from '../geo/overlay.ts';
 import type { Status } from './types.ts';
 
 /**
@@ -13,7 +14,8 @@ export function classify(
 ): Status {
   if (r.exitAreaPlane <= 0) return r.contact ? 'touch' : 'none';
   if (r.exitAreaPlane < sliverM2) return 'sliver';
-  if (r.remainingAreaPlane < sliverM2) return 'whole';
+  // with --sliver-m2 0, what remains of a covered licence is rounding noise, not a part
+  if (r.remainingAreaPlane < Math.max(sliverM2, AREA_NOISE_M2)) return 'whole';
   return 'partial';
 }
 

@@ -19,6 +19,13 @@ export interface OverlayJob {
   sliverM2: number;
 }
 
+/** A licence whose overlay failed, with GEOS's reason. */
+export class LicenceFailure extends Error {
+  constructor(readonly licence: number, reason: string) {
+    super(reason);
+  }
+}
+
 /** Results per message: small enough for a live progress bar. */
 const BATCH = 32;
 
@@ -28,8 +35,13 @@ export async function runJob(job: OverlayJob, emit: (results: TaskResult[]) => v
   const prepared = performance.now();
   let batch: TaskResult[] = [];
   for (const l of job.licences) {
-    const near = zones.near(clipBox(ringsBBox(l.geometry)));
-    batch.push(runTask({ id: l.id, plane: job.plane, licence: l.geometry, zones: near, blocks: l.blocks, sliverM2: job.sliverM2 }));
+    try {
+      const near = zones.near(clipBox(ringsBBox(l.geometry)));
+      batch.push(runTask({ id: l.id, plane: job.plane, licence: l.geometry, zones: near, blocks: l.blocks, sliverM2: job.sliverM2 }));
+    } catch (err) {
+      // the main process knows the licence by its index; it turns this into its id and file
+      throw new LicenceFailure(l.id, (err as Error).message);
+    }
     if (batch.length === BATCH) {
       emit(batch);
       batch = [];

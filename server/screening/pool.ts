@@ -1,14 +1,14 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runJob, type OverlayJob } from './job.ts';
+import { LicenceFailure, runJob, type OverlayJob } from './job.ts';
 import type { TaskResult } from './task.ts';
 
 export type WorkerRequest = { type: 'job'; job: OverlayJob } | { type: 'close' };
 export type WorkerReply =
   | { type: 'results'; results: TaskResult[] }
   | { type: 'done' }
-  | { type: 'error'; message: string }
+  | { type: 'error'; message: string; licence: number | null }
   | { type: 'closed'; maxRssKb: number };
 
 /**
@@ -20,6 +20,7 @@ export type WorkerReply =
 export class OverlayPool {
   private readonly procs: ChildProcess[];
   private closedRss = 0;
+  private closing = false;
   private failure: Error | null = null;
   private onFailure: ((e: Error) => void) | null = null;
 
@@ -35,8 +36,10 @@ export class OverlayPool {
     // From the TypeScript sources the worker needs the same loader as we have; from dist/ none.
     const execArgv = ext === '.ts' ? ['--import', import.meta.resolve('tsx')] : [];
     const p = fork(script, [], { serialization: 'advanced', execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    p.on('exit', (code) => {
-      if (code !== 0 && code !== null) this.fail(new Error(`overlay worker exited with code ${code}`));
+    // Any exit before we close the pool is a failure, by code or by signal (the OOM killer,
+    // a crash in GEOS): otherwise its job would never report and the run would hang.
+    p.on('exit', (code, signal) => {
+      if (!this.closing) this.fail(new Error(`an overlay worker stopped (${signal ?? `exit code ${code}`})`));
     });
     p.on('error', (err) => this.fail(err));
     return p;
@@ -66,7 +69,7 @@ export class OverlayPool {
         p.removeAllListeners('message');
         p.on('message', (msg: WorkerReply) => {
           if (msg.type === 'results') onResults(msg.results);
-          else if (msg.type === 'error') this.fail(new Error(msg.message));
+          else if (msg.type === 'error') this.fail(msg.licence === null ? new Error(msg.message) : new LicenceFailure(msg.licence, msg.message));
           else if (msg.type === 'done') {
             running--;
             next(p);
@@ -79,6 +82,7 @@ export class OverlayPool {
 
   /** Stops the workers and returns the sum of their peak resident memory, kB. */
   async close(): Promise<number> {
+    this.closing = true;
     await Promise.all(this.procs.filter((p) => p.connected).map((p) => new Promise<void>((resolve) => {
       p.once('exit', () => resolve());
       p.send({ type: 'close' } satisfies WorkerRequest);
@@ -88,7 +92,8 @@ export class OverlayPool {
 
   /** Ends the workers at once (after an error elsewhere). */
   kill(): void {
-    for (const p of this.procs) if (p.exitCode === null) p.kill();
+    this.closing = true;
+    for (const p of this.procs) if (p.exitCode === null && p.signalCode === null) p.kill();
   }
 
   private fail(err: Error): void {
@@ -96,5 +101,10 @@ export class OverlayPool {
     this.failure = err;
     this.kill();
     this.onFailure?.(err);
+  }
+
+  /** For tests: the worker processes' ids. */
+  get pids(): number[] {
+    return this.procs.map((p) => p.pid ?? -1);
   }
 }

@@ -12,7 +12,7 @@ import { mapFields, numberOf, textOf, type FieldKey, type FieldMapping, type Zon
 import { OverlayPool } from './pool.ts';
 import type { TaskResult } from './task.ts';
 import type { BlockResult, LayerInput, LicenceResult, ScreeningOptions, ScreeningResult } from './types.ts';
-import type { OverlayJob } from './job.ts';
+import { LicenceFailure, type OverlayJob } from './job.ts';
 import { zonesNear } from './plane-zones.ts';
 import { collectZones, ringsBBox, type ZoneFeature, type ZoneGeometry } from './zones.ts';
 
@@ -123,6 +123,10 @@ export async function screen(options: ScreeningOptions): Promise<ScreeningResult
     });
   } catch (err) {
     pool.kill();
+    if (err instanceof LicenceFailure) {
+      const l = licences.find((x) => x.index === err.licence);
+      throw new InputError(options.licences.source, `the overlay failed: ${err.message}`, { index: err.licence, id: l?.licenceId });
+    }
     throw err;
   }
   const workersMaxRssKb = await pool.close();
@@ -175,6 +179,8 @@ function buildJobs(
   const jobs: OverlayJob[] = [];
   for (const group of byPlane.values()) {
     const plane = group[0].plane;
+    // the workers project the zones; this records any datum warning of theirs once, here
+    for (const z of options.zones) transformTo(z, plane);
     const centreX = new Map(group.map((l) => {
       const b = ringsBBox(l.geometry);
       return [l, b[0] + b[2]] as const;

@@ -1,5 +1,5 @@
 import { loadGeos } from '../geo/overlay.ts';
-import { runJob } from './job.ts';
+import { LicenceFailure, runJob } from './job.ts';
 import type { WorkerReply, WorkerRequest } from './pool.ts';
 
 /**
@@ -16,6 +16,10 @@ process.on('message', (msg: WorkerRequest) => {
   }
   runJob(msg.job, (results) => process.send?.({ type: 'results', results } satisfies WorkerReply)).then(
     () => process.send?.({ type: 'done' } satisfies WorkerReply),
-    (err: Error) => process.send?.({ type: 'error', message: err.message } satisfies WorkerReply),
+    (err: Error) => process.send?.({
+      type: 'error',
+      message: err.message,
+      licence: err instanceof LicenceFailure ? err.licence : null,
+    } satisfies WorkerReply),
   );
 });

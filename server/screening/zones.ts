@@ -46,7 +46,8 @@ export function collectZones(
   const out: ZoneFeature[] = [];
   layers.forEach((layer, li) => {
     const m = mappings[li];
-    const typeFromName = zoneTypeOf(layer.name) ?? zoneTypeOf(layer.source);
+    // the file's own name, not its folders': a folder called redline-data says nothing
+    const typeFromName = zoneTypeOf(layer.name);
     let untyped = 0;
     const empty: number[] = [];
     for (const f of layer.features) {

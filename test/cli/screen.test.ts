@@ -182,7 +182,9 @@ describe('redline screen: CRS decisions and bad input', () => {
     const r = runCli(['screen', '--licences', shp, '--zones', zones, '--out', out]);
     expect(r.code).toBe(0);
     const row = readCsv(readFileSync(join(out, 'screening.csv'), 'utf8'))[0];
-    expect(Number(row.exit_area_plane_m2)).toBeCloseTo(0, 6);
+    // swapped back it meets the red line's western edge: a touch, not a licence lost somewhere
+    expect(row.status).toBe('touch');
+    expect(Number(row.exit_area_plane_m2)).toBe(0);
     expect(Number(row.licence_area_plane_m2)).toBeCloseTo(1_000_000, 6);
     const run = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));
     expect(run.inputs.licences.crs.swapped_xy).toBe(true);
@@ -216,5 +218,27 @@ describe('redline screen: CRS decisions and bad input', () => {
     expect(r.code).toBe(0);
     const row = readCsv(readFileSync(join(out, 'screening.csv'), 'utf8'))[0];
     expect([row.licence_id, row.name, row.status]).toEqual(['X-9', '自定义矿', 'whole']);
+  });
+
+  it('refuses a CRS flag that contradicts a .prj, and detects longitude and latitude swapped', () => {
+    const zones = writeShapefile(dir.path, 'hx5', redline, { srs: 'EPSG:4527' });
+    const lic4527 = writeShapefile(dir.path, 'lic5', [lic('C1', '甲', square(E + 1500, N, 100))], { srs: 'EPSG:4527' });
+    const conflict = runCli(['screen', '--licences', lic4527, '--zones', zones, '--zone-crs', 'EPSG:4490', '--out', join(dir.path, 'o5')]);
+    expect(conflict.code).toBe(2);
+    expect(conflict.stderr).toMatch(/hx5\.shp: its \.prj says .*zone 39 but --zone-crs says CGCS2000/);
+
+    // lat in x and lon in y, as survey-minded exports sometimes write them
+    const swapped = writeShapefile(dir.path, 'latlon', [lic('LL', '乙', {
+      type: 'Polygon',
+      coordinates: [[[40.45, 117.01], [40.45, 117.03], [40.46, 117.03], [40.46, 117.01], [40.45, 117.01]]],
+    })], { srs: 'EPSG:4490' });
+    const out = join(dir.path, 'o6');
+    const r = runCli(['screen', '--licences', swapped, '--zones', zones, '--out', out]);
+    expect(r.code).toBe(0);
+    const run = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));
+    expect(run.inputs.licences.crs.swapped_xy).toBe(true);
+    const row = readCsv(readFileSync(join(out, 'screening.csv'), 'utf8'))[0];
+    // x 117.01–117.03°E lies 0.85–2.5 km east of 117°E: it overlaps the red line strip
+    expect(row.status).toBe('partial');
   });
 });

@@ -111,4 +111,18 @@ describe('clip: zones cut to a licence box keep the exact overlay', () => {
     const licence = geom([[new Float64Array([0.5, 12, 29.5, 12, 29.5, 38, 0.5, 38, 0.5, 12])]]);
     expect(area(licence.intersection(geom(clipPolygon(chunkPolygon(u), onEdge))))).toBeCloseTo(2 * 9.5 * 18, 9);
   });
+
+  it('keeps a hole that touches its shell at a point', () => {
+    // 10 × 10 square, triangular hole of area 3 whose first vertex lies on the shell
+    const shell = new Float64Array([0, 0, 10, 0, 10, 10, 0, 10, 0, 0]);
+    const hole = new Float64Array([0, 5, 3, 6, 3, 4, 0, 5]);
+    const parts = clipPolygon(chunkPolygon([shell, hole]), [-1.1, -1.3, 11.7, 4.9]);
+    const g = geom(parts);
+    expect(g.isValid()).toBe(true);
+    // the box keeps y < 4.9: the part of the hole below it is cut with the shell
+    const expected = area(geom([[shell, hole]]).intersection(geom([[new Float64Array([-1.1, -1.3, 11.7, -1.3, 11.7, 4.9, -1.1, 4.9, -1.1, -1.3])]])));
+    expect(area(g)).toBeCloseTo(expected, 9);
+    const whole = clipPolygon(chunkPolygon([shell, hole]), [-1.1, -1.3, 11.7, 11.9]);
+    expect(area(geom(whole))).toBeCloseTo(100 - 3, 9);
+  });
 });
