@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { planeKey } from '../geo/bbox.ts';
 import { crsName, epsgFor, parseCrsArg } from '../geo/crs.ts';
 import type { Crs } from '../geo/crs-types.ts';
 import { parseDatumShift } from '../geo/projection.ts';
@@ -109,6 +110,9 @@ export async function screenCommand(argv: string[]): Promise<number> {
     const oldDatums = new Set([licences, ...zones, ...(reserves ? [reserves] : [])]
       .map((l) => l.crs.crs)
       .flatMap((c) => (c.kind !== 'web-mercator' && (c.datum === 'xian80' || c.datum === 'beijing54') ? [c.datum] : [])));
+    if (datumShift && oldDatums.size === 0) {
+      throw new UsageError('--datum-shift is for Xian 1980 or Beijing 1954 data, and no layer uses either');
+    }
     if (datumShift && oldDatums.size > 1) {
       throw new UsageError('--datum-shift gives one set of parameters, but the layers use both Xian 1980 and Beijing 1954; convert one of them first');
     }
@@ -158,7 +162,7 @@ function runRecord(
   datumShift: object | null,
   seconds: number,
 ): object {
-  const planes = [...new Map(result.licences.map((l) => [`${l.plane.centralMeridian}/${l.plane.zoneWidth}`, l.plane])).values()];
+  const planes = [...new Map(result.licences.map((l) => [planeKey(l.plane), l.plane])).values()];
   const m = result.fieldMappings;
   return {
     redline: { version: VERSION, command: 'screen', argv },

@@ -273,3 +273,29 @@ export function ellipsoidalArea(mp: MultiPolygon, plane: GaussKruger): number {
   }
   return total;
 }
+
+/**
+ * Area-weighted centroid of the exteriors (holes ignored: it only chooses a licence's zone).
+ * Falls back to the first vertex for degenerate input.
+ */
+export function centroid(mp: MultiPolygon): [number, number] {
+  let a = 0, cx = 0, cy = 0;
+  const x0 = mp[0][0][0], y0 = mp[0][0][1];
+  for (const polygon of mp) {
+    const r = polygon[0];
+    let pa = 0, px = 0, py = 0;
+    for (let i = 0; i + 3 < r.length; i += 2) {
+      const x1 = r[i] - x0, y1 = r[i + 1] - y0, x2 = r[i + 2] - x0, y2 = r[i + 3] - y0;
+      const f = x1 * y2 - x2 * y1;
+      pa += f;
+      px += (x1 + x2) * f;
+      py += (y1 + y2) * f;
+    }
+    // either orientation: each exterior weighs by its own (absolute) area
+    const sign = pa < 0 ? -1 : 1;
+    a += sign * pa;
+    cx += sign * px;
+    cy += sign * py;
+  }
+  return a === 0 ? [x0, y0] : [x0 + cx / (3 * a), y0 + cy / (3 * a)];
+}

@@ -2,8 +2,8 @@ import { createRequire } from 'node:module';
 import type { Geometry as GdalGeometry } from 'gdal-async';
 import { ellipsoidalArea, planeArea } from './area.ts';
 import type { GaussKruger } from './crs-types.ts';
-import { boxesIntersect } from './clip.ts';
-import type { BBox, MultiPolygon, Polygon } from './types.ts';
+import { boxesIntersect, multiPolygonBBox } from './bbox.ts';
+import type { MultiPolygon, Polygon } from './types.ts';
 import { multiPolygonToWkb, wkbToMultiPolygon } from './wkb.ts';
 
 /**
@@ -109,17 +109,6 @@ function intersect(a: GdalGeometry, b: GdalGeometry, warnings: string[], what: s
   }
 }
 
-function ringsBBox(mp: MultiPolygon): BBox {
-  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
-  for (const polygon of mp) {
-    const r = polygon[0];
-    for (let i = 0; i < r.length; i += 2) {
-      minX = Math.min(minX, r[i]); maxX = Math.max(maxX, r[i]);
-      minY = Math.min(minY, r[i + 1]); maxY = Math.max(maxY, r[i + 1]);
-    }
-  }
-  return [minX, minY, maxX, maxY];
-}
 
 /**
  * Overlaps below 1 cm² are numerical noise, not area: a licence drawn on a zone's boundary meets
@@ -196,10 +185,10 @@ export function overlayLicence(task: OverlayTask): OverlayResult {
 
   // Blocks wholly outside the exit range's box are settled without GEOS: a county has
   // thousands of them, and each GEOS call through gdal-async costs tens of microseconds.
-  const exitBox = exit ? ringsBBox(exitRange) : null;
+  const exitBox = exit ? multiPolygonBBox(exitRange) : null;
   const blocks: BlockOverlap[] = task.blocks.map(({ block, geometry }) => {
     const areaPlane = planeArea(geometry);
-    if (!exit || !boxesIntersect(ringsBBox(geometry), exitBox!)) return { block, areaPlane, exitAreaPlane: 0 };
+    if (!exit || !boxesIntersect(multiPolygonBBox(geometry), exitBox!)) return { block, areaPlane, exitAreaPlane: 0 };
     const under = intersect(exit, fromMultiPolygon(geometry), warnings, `reserve block #${block}`).result;
     return { block, areaPlane, exitAreaPlane: areaOf(under) };
   });

@@ -1,4 +1,4 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { multiPolygonJson } from '../geo/geojson-text.ts';
 import type { BlockResult, LicenceResult, ScreeningResult } from '../screening/types.ts';
@@ -79,6 +79,9 @@ export async function writeScreening(
   await put('zone_overlaps.csv', toCsv(ZONE_OVERLAP_COLUMNS, zoneRows));
   if (withReserves) {
     await put('reserves.csv', toCsv(RESERVES_COLUMNS, result.blocks.map(blockRow)));
+  } else {
+    // a reserves.csv from an earlier run would sit beside a run.json that does not explain it
+    await rm(join(dir, 'reserves.csv'), { force: true });
   }
   await put('overlaps.geojson', overlapsGeoJson(result.licences));
   await put('run.json', JSON.stringify(run, null, 2) + '\n');

@@ -1,9 +1,10 @@
+import { multiPolygonBBox } from '../geo/bbox.ts';
 import { clipBox } from '../geo/clip.ts';
 import type { DatumShift, GaussKruger } from '../geo/crs-types.ts';
 import type { MultiPolygon } from '../geo/types.ts';
 import { PlaneZones } from './plane-zones.ts';
 import { runTask, type TaskResult } from './task.ts';
-import { ringsBBox, type ZoneGeometry } from './zones.ts';
+import type { ZoneGeometry } from './zones.ts';
 
 /**
  * A share of the screening that one worker does alone: licences of one plane that lie near each
@@ -36,7 +37,7 @@ export async function runJob(job: OverlayJob, emit: (results: TaskResult[]) => v
   let batch: TaskResult[] = [];
   for (const l of job.licences) {
     try {
-      const near = zones.near(clipBox(ringsBBox(l.geometry)));
+      const near = zones.near(clipBox(multiPolygonBBox(l.geometry)));
       batch.push(runTask({ id: l.id, plane: job.plane, licence: l.geometry, zones: near, blocks: l.blocks, sliverM2: job.sliverM2 }));
     } catch (err) {
       // the main process knows the licence by its index; it turns this into its id and file

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
-import { planeArea } from '../geo/area.ts';
+import { centroid, planeArea } from '../geo/area.ts';
 import { clipBox } from '../geo/clip.ts';
+import { multiPolygonBBox, planeKey } from '../geo/bbox.ts';
 import { analysisPlane } from '../geo/crs.ts';
 import type { GaussKruger } from '../geo/crs-types.ts';
 import { makeTransform, toLonLat, type Transform } from '../geo/projection.ts';
@@ -14,7 +15,7 @@ import type { TaskResult } from './task.ts';
 import type { BlockResult, LayerInput, LicenceResult, ScreeningOptions, ScreeningResult } from './types.ts';
 import { LicenceFailure, type OverlayJob } from './job.ts';
 import { zonesNear } from './plane-zones.ts';
-import { collectZones, ringsBBox, type ZoneFeature, type ZoneGeometry } from './zones.ts';
+import { collectZones, type ZoneFeature, type ZoneGeometry } from './zones.ts';
 
 const LICENCE_KEYS: FieldKey[] = ['licence_id', 'name', 'elev_top', 'elev_bottom'];
 const ZONE_KEYS: FieldKey[] = ['zone_id', 'zone_name', 'zone_type'];
@@ -42,9 +43,6 @@ interface Block {
   geometry: MultiPolygon;
 }
 
-function planeKey(p: GaussKruger): string {
-  return `${p.centralMeridian}/${p.zoneWidth}`;
-}
 
 function mapLayer(layer: LayerInput, keys: FieldKey[], options: ScreeningOptions): FieldMapping {
   try {
@@ -79,7 +77,9 @@ export async function screen(options: ScreeningOptions): Promise<ScreeningResult
     const key = `${layer.source}>${planeKey(plane)}`;
     let t = transforms.get(key);
     if (!t) {
-      t = makeTransform(layer.crs, plane, options.datumShift);
+      // the shift belongs to the Xian 80 / Beijing 54 layers; other layers would only warn of it
+      const old = layer.crs.kind !== 'web-mercator' && (layer.crs.datum === 'xian80' || layer.crs.datum === 'beijing54');
+      t = makeTransform(layer.crs, plane, old ? options.datumShift : undefined);
       for (const w of t.warnings) if (!warnings.includes(w)) warnings.push(w);
       transforms.set(key, t);
     }
@@ -182,14 +182,14 @@ function buildJobs(
     // the workers project the zones; this records any datum warning of theirs once, here
     for (const z of options.zones) transformTo(z, plane);
     const centreX = new Map(group.map((l) => {
-      const b = ringsBBox(l.geometry);
+      const b = multiPolygonBBox(l.geometry);
       return [l, b[0] + b[2]] as const;
     }));
     const sorted = [...group].sort((a, b) => centreX.get(a)! - centreX.get(b)!);
     const size = Math.ceil(sorted.length / parts);
     for (let i = 0; i < sorted.length; i += size) {
       const share = sorted.slice(i, i + size);
-      const boxes = share.map((l) => clipBox(ringsBBox(l.geometry)));
+      const boxes = share.map((l) => clipBox(multiPolygonBBox(l.geometry)));
       jobs.push({
         plane,
         zones: zonesNear(zoneData, plane, boxes, options.datumShift),
@@ -233,8 +233,7 @@ function readLicences(
     } else {
       seen.set(licenceId, f.index);
     }
-    const b = ringsBBox(f.geometry);
-    const centre = toLL(new Float64Array([(b[0] + b[2]) / 2, (b[1] + b[3]) / 2]));
+    const centre = toLL(new Float64Array(centroid(f.geometry)));
     const plane = analysisPlane(layer.crs, [centre[0], centre[1]]);
     out.push({
       index: f.index,
@@ -318,7 +317,7 @@ function blockRows(
     const row = { licenceId: b.licenceId ?? '', blockId: b.blockId, category: b.category, oreT: b.oreT, metalT: b.metalT };
     if (!licence) {
       warnings.push(`${layer.source}: block ${b.blockId} names licence ${b.licenceId ?? '(none)'}, which is not in the licence layer`);
-      const bb = ringsBBox(b.geometry);
+      const bb = multiPolygonBBox(b.geometry);
       const centre = toLL(new Float64Array([(bb[0] + bb[2]) / 2, (bb[1] + bb[3]) / 2]));
       const plane = analysisPlane(layer.crs, [centre[0], centre[1]]);
       const area = planeArea(project(b.geometry, transformTo(layer, plane)));

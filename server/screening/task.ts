@@ -1,3 +1,4 @@
+import { planeKey } from '../geo/bbox.ts';
 import { overlayLicence, type OverlayResult, type OverlayTask } from '../geo/overlay.ts';
 import { toLonLat, type Transform } from '../geo/projection.ts';
 import type { MultiPolygon } from '../geo/types.ts';
@@ -16,7 +17,7 @@ const toLonLatOf = new Map<string, Transform>();
 /** Runs one licence's overlay; the same code in-process and in a worker process. */
 export function runTask(task: OverlayTask): TaskResult {
   const { exitRange, ...result } = overlayLicence(task);
-  const key = `${task.plane.centralMeridian}/${task.plane.zoneWidth}`;
+  const key = planeKey(task.plane);
   let t = toLonLatOf.get(key);
   if (!t) {
     t = toLonLat(task.plane);

@@ -1,3 +1,4 @@
+import { multiPolygonBBox } from '../geo/bbox.ts';
 import type { Crs } from '../geo/crs-types.ts';
 import type { BBox, MultiPolygon } from '../geo/types.ts';
 import { textOf, zoneTypeOf, type FieldMapping, type ZoneType } from './fields.ts';
@@ -22,20 +23,6 @@ export interface ZoneFeature extends ZoneGeometry {
   zoneType: ZoneType | null;
 }
 
-export function ringsBBox(mp: MultiPolygon): BBox {
-  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
-  for (const polygon of mp) {
-    const r = polygon[0];
-    for (let i = 0; i < r.length; i += 2) {
-      const x = r[i], y = r[i + 1];
-      if (x < minX) minX = x;
-      if (x > maxX) maxX = x;
-      if (y < minY) minY = y;
-      if (y > maxY) maxY = y;
-    }
-  }
-  return [minX, minY, maxX, maxY];
-}
 
 /** Flattens the zone layers into features with id, name and type resolved. */
 export function collectZones(
@@ -65,7 +52,7 @@ export function collectZones(
         zoneName: textOf(f.attributes, m.zone_name),
         zoneType,
         geometry: f.geometry,
-        bbox: ringsBBox(f.geometry),
+        bbox: multiPolygonBBox(f.geometry),
       });
     }
     if (empty.length > 0) {

@@ -300,3 +300,23 @@ describe('straight edges in the plane are not geodesics', () => {
     expect(rel).toBeGreaterThan(1e-6);
   });
 });
+
+describe('centroid', () => {
+  it('is the area-weighted centre of the exteriors, in either orientation', async () => {
+    const { centroid } = await import('../../server/geo/area.ts');
+    const sq = (x: number, y: number, s: number) => new Float64Array([x, y, x + s, y, x + s, y + s, x, y + s, x, y]);
+    expect(centroid([[sq(39_500_000, 4_480_000, 10)]])).toEqual([39_500_005, 4_480_005]);
+    // an L shape: two 1×2 rectangles make [0,2]×[0,1] ∪ [0,1]×[1,2]
+    const l = new Float64Array([0, 0, 2, 0, 2, 1, 1, 1, 1, 2, 0, 2, 0, 0]);
+    const [x, y] = centroid([[l]]);
+    expect(x).toBeCloseTo(5 / 6, 12);
+    expect(y).toBeCloseTo(5 / 6, 12);
+    const cw = (r: Float64Array) => {
+      const out = new Float64Array(r.length);
+      for (let i = 0; i < r.length; i += 2) { out[r.length - 2 - i] = r[i]; out[r.length - 1 - i] = r[i + 1]; }
+      return out;
+    };
+    const [x2, y2] = centroid([[sq(0, 0, 2)], [cw(sq(10, 0, 2))]]);
+    expect([x2, y2]).toEqual([6, 1]);
+  });
+});
