@@ -53,23 +53,4 @@ export function runCli(args: string[]): { code: number; stdout: string; stderr: 
 }
 
 /** Parses a CSV written by redline (BOM, RFC 4180 quoting) into objects keyed by header. */
-export function readCsv(text: string): Record<string, string>[] {
-  const body = text.replace(/^\uFEFF/, '');
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < body.length; i++) {
-    const c = body[i];
-    if (quoted) {
-      if (c === '"' && body[i + 1] === '"') { cell += '"'; i++; }
-      else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') { row.push(cell); cell = ''; }
-    else if (c === '\n') { row.push(cell.replace(/\r$/, '')); rows.push(row); row = []; cell = ''; }
-    else cell += c;
-  }
-  const [header, ...data] = rows;
-  return data.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i] ?? ''])));
-}
+export { csvRecords as readCsv } from '../../scripts/lib/csv.ts';
