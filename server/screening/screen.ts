@@ -60,7 +60,7 @@ export function phase(name: string): void {
   phaseStart = now;
 }
 
-/** Screens every licence against the zones: the whole batch, see README "Screening". */
+/** Screens every licence against the zones, the whole batch (README: "What it writes", "Overlay"). */
 export async function screen(options: ScreeningOptions): Promise<ScreeningResult> {
   const sliverM2 = options.sliverM2 ?? 1;
   const warnings: string[] = [];
