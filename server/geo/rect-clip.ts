@@ -97,7 +97,8 @@ export function signedArea(r: ArrayLike<number>): number {
   return s / 2;
 }
 
-function reversed(r: Ring): Ring {
+/** The ring walked the other way (pairs kept together). */
+export function reverseRing(r: Ring): Ring {
   const out = new Float64Array(r.length);
   for (let i = 0; i < r.length; i += 2) {
     out[r.length - 2 - i] = r[i];
@@ -220,7 +221,7 @@ export function clipPolygonToBox(
     const wrongWay = ccw !== (k === 0);
     const cut = cutRing(ring, box);
     if (cut === DEGENERATE) return DEGENERATE;
-    const r = wrongWay && cut.kind === 'inside' ? reversed(ring) : ring;
+    const r = wrongWay && cut.kind === 'inside' ? reverseRing(ring) : ring;
     if (cut.kind === 'crossing') fragments.push(...(wrongWay ? cut.fragments.map(turn) : cut.fragments));
     else if (cut.kind === 'inside') {
       if (k === 0) exteriorInside = r;

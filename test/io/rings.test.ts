@@ -1,21 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { cleanRing, organizeRings, signedArea2 } from '../../server/io/rings.ts';
+import { reverseRing } from '../../server/geo/rect-clip.ts';
 
 /** Closed square ring, clockwise when `cw` (shapefile exterior winding). */
 function sq(x: number, y: number, s: number, cw = true): Float64Array {
   const pts = [x, y, x + s, y, x + s, y + s, x, y + s, x, y];
   const r = new Float64Array(pts);
-  return cw ? reverse(r) : r;
+  return cw ? reverseRing(r) : r;
 }
 
-function reverse(r: Float64Array): Float64Array {
-  const out = new Float64Array(r.length);
-  for (let i = 0; i < r.length; i += 2) {
-    out[r.length - 2 - i] = r[i];
-    out[r.length - 1 - i] = r[i + 1];
-  }
-  return out;
-}
 
 /** Structure as [exterior min corner, number of holes] per polygon. */
 function shape(mp: Float64Array[][]): Array<[number, number, number]> {
