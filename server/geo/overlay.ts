@@ -109,7 +109,6 @@ function intersect(a: GdalGeometry, b: GdalGeometry, warnings: string[], what: s
   }
 }
 
-
 /**
  * Overlaps below 1 cm² are numerical noise, not area: a licence drawn on a zone's boundary meets
  * it along kilometres, and projections that agree to nanometres (ours and PROJ's) leave
@@ -135,6 +134,8 @@ export function overlayLicence(task: OverlayTask): OverlayResult {
   const licenceAreaEllipsoidal = ellipsoidalArea(licenceMp, task.plane);
 
   const zones: ZoneOverlap[] = [];
+  /** each overlapping zone's part of the licence, for its ellipsoidal area */
+  const parts: (GdalGeometry | null)[] = [];
   /** the zone pieces that overlap the licence, for what remains of it */
   const overlapping: GdalGeometry[] = [];
   let exit: GdalGeometry | null = null;
@@ -144,6 +145,7 @@ export function overlayLicence(task: OverlayTask): OverlayResult {
       // the zone covers the licence's whole box: no need to ask GEOS
       contact = true;
       zones.push({ zone, areaPlane: licenceAreaPlane, areaEllipsoidal: licenceAreaEllipsoidal });
+      parts.push(null);
       exit = licence;
       continue;
     }
@@ -152,9 +154,8 @@ export function overlayLicence(task: OverlayTask): OverlayResult {
     if (area > AREA_NOISE_M2) {
       contact = true;
       overlapping.push(zoneGeom);
-      // the ellipsoidal area of a lone zone's part is the exit's, measured once below
-      const areaEllipsoidal = task.zones.length > 1 ? ellipsoidalArea(toMultiPolygon(part), task.plane) : NaN;
-      zones.push({ zone, areaPlane: area, areaEllipsoidal });
+      zones.push({ zone, areaPlane: area, areaEllipsoidal: NaN });
+      parts.push(part);
       exit = exit === null ? part : exit === licence ? exit : exit.union(part);
     } else if (!contact && (area > 0 || licence.intersects(zoneGeom))) {
       contact = true;
@@ -164,7 +165,11 @@ export function overlayLicence(task: OverlayTask): OverlayResult {
   const exitRange = exit === licence ? licenceMp : exit ? toMultiPolygon(exit) : [];
   const exitAreaPlane = exit === licence ? licenceAreaPlane : planeArea(exitRange);
   const exitAreaEllipsoidal = exit === licence ? licenceAreaEllipsoidal : exit ? ellipsoidalArea(exitRange, task.plane) : 0;
-  for (const z of zones) if (Number.isNaN(z.areaEllipsoidal)) z.areaEllipsoidal = exitAreaEllipsoidal;
+  // a lone zone's part is the exit range, already measured
+  zones.forEach((z, i) => {
+    const part = parts[i];
+    if (part) z.areaEllipsoidal = zones.length === 1 ? exitAreaEllipsoidal : ellipsoidalArea(toMultiPolygon(part), task.plane);
+  });
 
   const isPart = (p: Polygon): boolean => planeArea([p]) >= task.sliverM2;
   let remainingParts = licenceMp.filter(isPart).length;

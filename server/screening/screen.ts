@@ -196,7 +196,8 @@ function buildJobs(
         licences: share.map((l) => ({
           id: l.index,
           geometry: l.geometry,
-          blocks: (blocksOf.get(l.licenceId) ?? []).map((b) => ({
+          // blocks outside the licence's elevations need no overlay, only their area (blockRows)
+          blocks: (blocksOf.get(l.licenceId) ?? []).filter((b) => !elevationCheck(l, b).excluded).map((b) => ({
             block: b.block,
             geometry: project(b.geometry, transformTo(options.reserves!, plane)),
           })),
@@ -211,6 +212,12 @@ function buildJobs(
 
 function project(mp: MultiPolygon, t: Transform): MultiPolygon {
   return t.identity ? mp : mp.map((p) => p.map((r) => t(r)));
+}
+
+/** The analysis plane of a geometry of `layer`: see analysisPlane (3° zone of its centroid for lon/lat). */
+function planeOf(layer: LayerInput, geometry: MultiPolygon, toLL: Transform): GaussKruger {
+  const centre = toLL(new Float64Array(centroid(geometry)));
+  return analysisPlane(layer.crs, [centre[0], centre[1]]);
 }
 
 function readLicences(
@@ -233,8 +240,7 @@ function readLicences(
     } else {
       seen.set(licenceId, f.index);
     }
-    const centre = toLL(new Float64Array(centroid(f.geometry)));
-    const plane = analysisPlane(layer.crs, [centre[0], centre[1]]);
+    const plane = planeOf(layer, f.geometry, toLL);
     out.push({
       index: f.index,
       licenceId,
@@ -274,7 +280,7 @@ function toLicenceResult(
   l: Licence,
   r: TaskResult,
   exitRangeJson: string | null,
-  zones: ReturnType<typeof collectZones>,
+  zones: readonly ZoneFeature[],
   sliverM2: number,
 ): LicenceResult {
   const rows = r.zones.map((z) => ({
@@ -312,28 +318,33 @@ function blockRows(
   transformTo: (layer: LayerInput, plane: GaussKruger) => Transform,
 ): BlockResult[] {
   const toLL = toLonLat(layer.crs);
-  return blocks.map((b) => {
+  const orphans: string[] = [];
+  const rows = blocks.map((b): BlockResult => {
     const licence = b.licenceId ? byId.get(b.licenceId) : undefined;
-    const row = { licenceId: b.licenceId ?? '', blockId: b.blockId, category: b.category, oreT: b.oreT, metalT: b.metalT };
+    const overlap = licence && results.get(licence.index)?.blocks.find((x) => x.block === b.block);
+    // a block the overlay did not see (excluded, or of no licence) is measured here
+    const plane = licence?.plane ?? planeOf(layer, b.geometry, toLL);
+    const areaPlane = overlap ? overlap.areaPlane : planeArea(project(b.geometry, transformTo(layer, plane)));
+    const row = { licenceId: b.licenceId ?? '', blockId: b.blockId, category: b.category, oreT: b.oreT, metalT: b.metalT, blockAreaPlane: areaPlane };
     if (!licence) {
-      warnings.push(`${layer.source}: block ${b.blockId} names licence ${b.licenceId ?? '(none)'}, which is not in the licence layer`);
-      const bb = multiPolygonBBox(b.geometry);
-      const centre = toLL(new Float64Array([(bb[0] + bb[2]) / 2, (bb[1] + bb[3]) / 2]));
-      const plane = analysisPlane(layer.crs, [centre[0], centre[1]]);
-      const area = planeArea(project(b.geometry, transformTo(layer, plane)));
-      return { ...row, blockAreaPlane: area, exitFraction: 0, exitOreT: null, exitMetalT: null, note: 'licence not in the licence layer' };
+      orphans.push(b.blockId);
+      return { ...row, exitFraction: 0, exitOreT: null, exitMetalT: null, note: 'licence not in the licence layer' };
     }
     const check = elevationCheck(licence, b);
-    const overlap = results.get(licence.index)?.blocks.find((x) => x.block === b.block);
-    const areaPlane = overlap?.areaPlane ?? 0;
     const fraction = check.excluded || !overlap || overlap.areaPlane <= 0 ? 0 : Math.min(1, overlap.exitAreaPlane / overlap.areaPlane);
     return {
       ...row,
-      blockAreaPlane: areaPlane,
       exitFraction: fraction,
       exitOreT: b.oreT === null ? null : b.oreT * fraction,
       exitMetalT: b.metalT === null ? null : b.metalT * fraction,
       note: check.note,
     };
   });
+  if (orphans.length > 0) {
+    warnings.push(
+      `${layer.source}: ${orphans.length} reserve block(s) name a licence that is not in the licence layer ` +
+      `(blocks ${orphans.slice(0, 10).join(', ')}${orphans.length > 10 ? ', …' : ''}); their exit fraction is 0`,
+    );
+  }
+  return rows;
 }
