@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { planeKey } from '../geo/bbox.ts';
-import { crsName, epsgFor, parseCrsArg } from '../geo/crs.ts';
+import { crsName, epsgFor, isOldDatum, parseCrsArg } from '../geo/crs.ts';
 import type { Crs } from '../geo/crs-types.ts';
 import { parseDatumShift } from '../geo/projection.ts';
 import { InputError } from '../errors.ts';
@@ -109,7 +109,7 @@ export async function screenCommand(argv: string[]): Promise<number> {
       : undefined;
     const oldDatums = new Set([licences, ...zones, ...(reserves ? [reserves] : [])]
       .map((l) => l.crs.crs)
-      .flatMap((c) => (c.kind !== 'web-mercator' && (c.datum === 'xian80' || c.datum === 'beijing54') ? [c.datum] : [])));
+      .flatMap((c) => (isOldDatum(c) && c.kind !== 'web-mercator' ? [c.datum] : [])));
     if (datumShift && oldDatums.size === 0) {
       throw new UsageError('--datum-shift is for Xian 1980 or Beijing 1954 data, and no layer uses either');
     }

@@ -128,3 +128,8 @@ export function analysisPlane(crs: Crs, lonLat: [number, number]): GaussKruger {
   }
   return gaussKruger('cgcs2000', 3, Math.round(lon / 3), false);
 }
+
+/** Xian 1980 and Beijing 1954 need the bureau's transformation parameters to reach CGCS2000. */
+export function isOldDatum(crs: Crs): boolean {
+  return crs.kind !== 'web-mercator' && (crs.datum === 'xian80' || crs.datum === 'beijing54');
+}

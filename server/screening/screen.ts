@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { centroid, planeArea } from '../geo/area.ts';
 import { clipBox } from '../geo/clip.ts';
 import { multiPolygonBBox, planeKey } from '../geo/bbox.ts';
-import { analysisPlane } from '../geo/crs.ts';
+import { analysisPlane, isOldDatum } from '../geo/crs.ts';
 import type { GaussKruger } from '../geo/crs-types.ts';
 import { makeTransform, toLonLat, type Transform } from '../geo/projection.ts';
 import { multiPolygonJson } from '../geo/geojson-text.ts';
@@ -78,8 +78,7 @@ export async function screen(options: ScreeningOptions): Promise<ScreeningResult
     let t = transforms.get(key);
     if (!t) {
       // the shift belongs to the Xian 80 / Beijing 54 layers; other layers would only warn of it
-      const old = layer.crs.kind !== 'web-mercator' && (layer.crs.datum === 'xian80' || layer.crs.datum === 'beijing54');
-      t = makeTransform(layer.crs, plane, old ? options.datumShift : undefined);
+      t = makeTransform(layer.crs, plane, isOldDatum(layer.crs) ? options.datumShift : undefined);
       for (const w of t.warnings) if (!warnings.includes(w)) warnings.push(w);
       transforms.set(key, t);
     }
