@@ -13,6 +13,7 @@ import type { Feature, GeometryKind } from './layer.ts';
 import { cleanRing, extendBBox, orientPolygon, ringBBox } from './rings.ts';
 
 export interface GeoJsonContents {
+  format: 'geojson';
   kind: GeometryKind;
   fields: string[];
   features: Feature[];
@@ -54,6 +55,7 @@ export function readGeoJson(buf: Buffer, file: string, option: string | null): G
     }
     const where = { index: i, id: typeof f.id === 'string' || typeof f.id === 'number' ? String(f.id) : undefined };
     const g = f.geometry ?? null;
+    const fixed: string[] = [];
     let geometry: MultiPolygon | null = null;
     if (g !== null) {
       if (!isObject(g) || typeof g.type !== 'string') throw new InputError(file, 'geometry is not a GeoJSON geometry object', where);
@@ -69,7 +71,7 @@ export function readGeoJson(buf: Buffer, file: string, option: string | null): G
         throw new InputError(file, `mixes geometry kinds: ${g.type} here, ${kind} from feature #${kindFrom} on`, where);
       }
       if (k === 'polygon') {
-        geometry = polygonGeometry(g, file, where);
+        geometry = polygonGeometry(g, file, where, fixed);
         if (geometry) for (const p of geometry) bbox = extendBBox(bbox, ringBBox(p[0]));
       }
     }
@@ -82,12 +84,12 @@ export function readGeoJson(buf: Buffer, file: string, option: string | null): G
         attributes[key] = attributeValue(value);
       }
     }
-    features[i] = { index: i, geometry, attributes };
+    features[i] = fixed.length > 0 ? { index: i, geometry, attributes, repairs: fixed } : { index: i, geometry, attributes };
   }
   const fields = [...fieldSet];
   // Every feature gets every field, so that consumers can rely on the field list.
   for (const f of features) for (const k of fields) if (!(k in f.attributes)) f.attributes[k] = null;
-  return { kind, fields, features, crsHint: crsHint(root), encoding, bbox };
+  return { format: 'geojson', kind, fields, features, crsHint: crsHint(root), encoding, bbox };
 }
 
 function decodeText(buf: Buffer, option: string | null): { text: string; encoding: EncodingChoice } {
@@ -131,7 +133,9 @@ function featureList(root: JsonObject, file: string): Json[] {
   throw new InputError(file, `not GeoJSON: unknown type "${t}"`);
 }
 
-function polygonGeometry(g: JsonObject, file: string, where: { index: number; id?: string }): MultiPolygon | null {
+function polygonGeometry(
+  g: JsonObject, file: string, where: { index: number; id?: string }, repairs: string[],
+): MultiPolygon | null {
   const c = g.coordinates;
   if (!Array.isArray(c)) throw new InputError(file, `${g.type} without a "coordinates" array`, where);
   const polys = g.type === 'Polygon' ? [c] : c;
@@ -143,8 +147,10 @@ function polygonGeometry(g: JsonObject, file: string, where: { index: number; id
     const poly: Polygon = [];
     for (let r = 0; r < rings.length; r++) {
       const label = g.type === 'Polygon' ? `ring ${r}` : `polygon ${p}, ring ${r}`;
-      const ring = cleanRing(ringCoordinates(rings[r], file, where, label));
+      const fixed: string[] = [];
+      const ring = cleanRing(ringCoordinates(rings[r], file, where, label), fixed);
       if (typeof ring === 'string') throw new InputError(file, `${label}: ${ring}`, where);
+      for (const f of fixed) repairs.push(`${label}: ${f}`);
       poly.push(ring);
     }
     orientPolygon(poly);

@@ -26,7 +26,14 @@ export interface Feature {
   /** exteriors clockwise, holes counter-clockwise, rings closed; null for null/empty shapes */
   geometry: MultiPolygon | null;
   attributes: Attributes;
+  /** what reading fixed in this feature (a ring closed, repeated vertices removed), if anything */
+  repairs?: string[];
 }
+
+/** The file format a layer came from, as the validation report and run.json name it. */
+export type LayerFormat =
+  | 'shapefile' | 'geojson' | 'geopackage' | 'filegdb' | 'kml' | 'dxf' | 'flatgeobuf' | 'csv-wkt'
+  | 'corner-keyed' | 'corner-string' | 'corner-line' | 'parcel-exchange' | 'corner-table';
 
 export interface SourceFile {
   /** path on disk; for a file inside a zip, the zip's path followed by the entry's path */
@@ -40,6 +47,7 @@ export interface Layer {
   source: string;
   /** layer name (file stem) */
   name: string;
+  format: LayerFormat;
   kind: GeometryKind;
   /** attribute names in file order */
   fields: string[];
@@ -157,9 +165,13 @@ function assemble(sf: ShapefileParts, option: string | null, files: SourceFile[]
   return {
     source: sf.source,
     name: sf.name,
+    format: 'shapefile',
     kind: geo.kind,
     fields: table.fields.map((f) => f.name),
-    features: geo.geometries.map((geometry, index) => ({ index, geometry, attributes: table.records[index] })),
+    features: geo.geometries.map((geometry, index) => {
+      const repairs = geo.repairs.get(index);
+      return repairs ? { index, geometry, attributes: table.records[index], repairs } : { index, geometry, attributes: table.records[index] };
+    }),
     prj: prjText === '' ? null : prjText,
     crsHint: null,
     encoding: table.encoding,

@@ -34,9 +34,10 @@ export function ringFromLE(buf: Uint8Array, byteOffset: number, nPoints: number)
 /**
  * Validates a ring of raw coordinates: finite numbers, consecutive repeated vertices removed,
  * closed (an unclosed ring is closed by repeating its first vertex), at least 4 points, i.e. 3
- * distinct vertices. Returns the clean ring, or the reason it is unusable.
+ * distinct vertices. Returns the clean ring, or the reason it is unusable. What was fixed is
+ * described in `repairs` (for the validation report), when given.
  */
-export function cleanRing(raw: Float64Array): Ring | string {
+export function cleanRing(raw: Float64Array, repairs?: string[]): Ring | string {
   const n = raw.length >> 1;
   let repeats = 0;
   for (let i = 0; i < n; i++) {
@@ -57,8 +58,10 @@ export function cleanRing(raw: Float64Array): Ring | string {
       ring[k++] = y;
     }
   }
+  if (repeats > 0) repairs?.push(`${repeats} repeated vertices removed`);
   const m = ring.length >> 1;
   if (m > 0 && (ring[0] !== ring[2 * m - 2] || ring[1] !== ring[2 * m - 1])) {
+    if (m > 2) repairs?.push('ring not closed: closed by repeating its first vertex');
     const closed = new Float64Array(ring.length + 2);
     closed.set(ring);
     closed[ring.length] = ring[0];

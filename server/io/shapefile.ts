@@ -24,6 +24,8 @@ export interface ShpContents {
   shapeType: number;
   /** one entry per record, in file order; null for null shapes and for non-polygon kinds */
   geometries: Array<MultiPolygon | null>;
+  /** what reading fixed, per record index (rings closed, repeated vertices removed) */
+  repairs: Map<number, string[]>;
   bbox: BBox | null;
 }
 
@@ -88,6 +90,7 @@ export function readShp(shp: Buffer, shx: Buffer, names: ShpNames): ShpContents 
   const geometries: Array<MultiPolygon | null> = new Array(count);
   let bbox: BBox | null = null;
   let anyShape = false;
+  const repairs = new Map<number, string[]>();
   for (let i = 0; i < count; i++) {
     const rec = locateRecord(shp, shx, i, names);
     const type = rec.contentLength >= 4 ? shp.readInt32LE(rec.content) : -1;
@@ -108,13 +111,15 @@ export function readShp(shp: Buffer, shx: Buffer, names: ShpNames): ShpContents 
       geometries[i] = null; // points and lines are reported through `kind` only, for now
       continue;
     }
-    const mp = readPolygonRecord(shp, rec.content, rec.contentLength, names.shp, i);
+    const fixed: string[] = [];
+    const mp = readPolygonRecord(shp, rec.content, rec.contentLength, names.shp, i, fixed);
+    if (fixed.length > 0) repairs.set(i, fixed);
     geometries[i] = mp;
     if (mp) for (const p of mp) bbox = extendBBox(bbox, ringBBox(p[0]));
   }
   // Point and line shapes are not parsed yet: their extent comes from the header.
   if (kind !== 'polygon' && anyShape) bbox = headerBBox(shp);
-  return { kind, shapeType, geometries, bbox };
+  return { kind, shapeType, geometries, repairs, bbox };
 }
 
 interface RecordPos {
@@ -162,7 +167,9 @@ function headerBBox(shp: Buffer): BBox | null {
  * after them are ignored.
  *   0 type · 4 bbox (4 doubles) · 36 numParts · 40 numPoints · 44 parts[numParts] · points (x, y)…
  */
-function readPolygonRecord(buf: Buffer, at: number, length: number, file: string, index: number): MultiPolygon | null {
+function readPolygonRecord(
+  buf: Buffer, at: number, length: number, file: string, index: number, repairs: string[],
+): MultiPolygon | null {
   if (length < 44) throw new InputError(file, `polygon record is ${length} bytes, shorter than its 44-byte head`, { index });
   const numParts = buf.readInt32LE(at + 36);
   const numPoints = buf.readInt32LE(at + 40);
@@ -183,8 +190,10 @@ function readPolygonRecord(buf: Buffer, at: number, length: number, file: string
     if ((k === 0 && start !== 0) || start < 0 || stop <= start || stop > numPoints) {
       throw new InputError(file, `corrupt polygon record: part ${k} spans points ${start}–${stop} of ${numPoints}`, { index });
     }
-    const ring = cleanRing(ringFromLE(buf, pointsAt + 16 * start, stop - start));
+    const fixed: string[] = [];
+    const ring = cleanRing(ringFromLE(buf, pointsAt + 16 * start, stop - start), fixed);
     if (typeof ring === 'string') throw new InputError(file, `ring ${k}: ${ring}`, { index });
+    for (const f of fixed) repairs.push(`ring ${k}: ${f}`);
     rings[k] = ring;
   }
   return organizeRings(rings);
