@@ -17,7 +17,8 @@ import { progressBar } from './progress.ts';
 
 export const SCREEN_USAGE = `redline screen --licences FILE --zones FILE [--zones FILE …] [--reserves FILE]
   [--licence-crs EPSG:n] [--zone-crs EPSG:n] [--reserve-crs EPSG:n] [--datum-shift dx,dy,dz[,rx,ry,rz,ppm]]
-  [--sliver-m2 1] [--map key=FIELD …] [--encoding GBK|UTF-8] [--workers N] [--out DIR]`;
+  [--sliver-m2 1] [--map key=FIELD …] [--encoding GBK|UTF-8] [--workers N] [--out DIR]
+  [--licence-layer NAME] [--zone-layer NAME …] [--reserve-layer NAME]   (sources with several layers)`;
 
 interface LoadedLayer {
   layer: Layer;
@@ -34,8 +35,11 @@ function crsFlag(value: string | undefined, name: string): Crs | null {
   }
 }
 
-async function load(path: string, flag: Crs | null, flagName: string, encoding: string | undefined): Promise<LoadedLayer> {
-  const layer = await readLayer(path, encoding ? { encoding } : undefined);
+async function load(
+  path: string, flag: Crs | null, flagName: string, encoding: string | undefined, layerName: string | undefined,
+): Promise<LoadedLayer> {
+  const layerFlag = `${flagName.replace(/-crs$/, '-layer')} NAME`;
+  const layer = await readLayer(path, { ...(encoding ? { encoding } : {}), ...(layerName ? { layer: layerName } : {}), layerFlag });
   if (layer.kind !== 'polygon') {
     throw new InputError(path, `holds ${layer.kind === 'none' ? 'no geometries' : `${layer.kind} geometries`}; redline needs polygons here`);
   }
@@ -50,6 +54,7 @@ function describe(l: LoadedLayer, mapping: object | undefined): object {
   return {
     path: resolve(l.layer.source),
     layer: l.layer.name,
+    format: l.layer.format,
     features: l.layer.features.length,
     files: l.layer.files,
     crs: { epsg: l.crs.epsg, name: l.crs.name, source: l.crs.source, swapped_xy: l.crs.swapped },
@@ -76,6 +81,9 @@ export async function screenCommand(argv: string[]): Promise<number> {
       encoding: { type: 'string' },
       workers: { type: 'string' },
       out: { type: 'string', default: 'redline-out' },
+      'licence-layer': { type: 'string' },
+      'zone-layer': { type: 'string', multiple: true },
+      'reserve-layer': { type: 'string' },
     },
     strict: true,
   });
@@ -93,8 +101,12 @@ export async function screenCommand(argv: string[]): Promise<number> {
     throw new UsageError((err as Error).message);
   }
 
+  const zoneLayers = values['zone-layer'] ?? [];
+  if (zoneLayers.length > 1 && zoneLayers.length !== values.zones.length) {
+    throw new UsageError(`give one --zone-layer for all --zones, or one per --zones in order (${values.zones.length}), not ${zoneLayers.length}`);
+  }
   const enc = values.encoding;
-  const licences = await load(values.licences, crsFlag(values['licence-crs'], '--licence-crs'), '--licence-crs', enc);
+  const licences = await load(values.licences, crsFlag(values['licence-crs'], '--licence-crs'), '--licence-crs', enc, values['licence-layer']);
   // The overlay workers load GDAL while we read the (big) zone files.
   const pool = new OverlayPool(defaultWorkers(licences.layer.features.length, workers));
   let result: ScreeningResult;
@@ -103,9 +115,9 @@ export async function screenCommand(argv: string[]): Promise<number> {
   try {
     const zoneFlag = crsFlag(values['zone-crs'], '--zone-crs');
     zones = [];
-    for (const z of values.zones) zones.push(await load(z, zoneFlag, '--zone-crs', enc));
+    for (const [i, z] of values.zones.entries()) zones.push(await load(z, zoneFlag, '--zone-crs', enc, zoneLayers[zoneLayers.length > 1 ? i : 0]));
     reserves = values.reserves
-      ? await load(values.reserves, crsFlag(values['reserve-crs'], '--reserve-crs'), '--reserve-crs', enc)
+      ? await load(values.reserves, crsFlag(values['reserve-crs'], '--reserve-crs'), '--reserve-crs', enc, values['reserve-layer'])
       : undefined;
     const oldDatums = new Set([licences, ...zones, ...(reserves ? [reserves] : [])]
       .map((l) => l.crs.crs)

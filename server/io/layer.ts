@@ -6,7 +6,8 @@
  * partial layer.
  */
 import { createHash } from 'node:crypto';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { basename, dirname, extname, join } from 'node:path';
 import type { Attributes, BBox, MultiPolygon } from '../geo/types.ts';
 import { InputError } from '../errors.ts';
@@ -15,6 +16,7 @@ import { canonicalEncoding } from './encoding.ts';
 import type { EncodingHow } from './encoding.ts';
 import { readGeoJson } from './geojson.ts';
 import { readShp } from './shapefile.ts';
+import { GDAL_FORMATS, hashFiles, readGdalLayer } from './gdal-layer.ts';
 import { extractEntries, listZip } from './zip.ts';
 import type { ZipEntry } from './zip.ts';
 
@@ -61,13 +63,20 @@ export interface Layer {
   /** every file read, with SHA-256 (for reproducibility records) */
   files: SourceFile[];
   bbox: BBox | null;
+  /** what the reader left out or noticed about the layer as a whole (e.g. a DXF's text labels) */
+  notes?: string[];
 }
 
 export interface ReadLayerOptions {
   /** attribute encoding to use whatever the files say, e.g. 'GBK', 'UTF-8', 'CP936' */
   encoding?: string;
-  /** for a zip holding several shapefiles: which one (its path in the zip, or its name) */
+  /**
+   * for a source holding several layers (a zip of shapefiles, a GeoPackage, a geodatabase, a
+   * KML with folders, …): which one (its name, or for a zip its path in the zip)
+   */
   layer?: string;
+  /** how the user names a layer, for the message that asks them to (default `--layer NAME`) */
+  layerFlag?: string;
 }
 
 export async function readLayer(path: string, options: ReadLayerOptions = {}): Promise<Layer> {
@@ -76,13 +85,18 @@ export async function readLayer(path: string, options: ReadLayerOptions = {}): P
     option = canonicalEncoding(options.encoding);
     if (!option) throw new InputError(path, `unknown encoding "${options.encoding}" (try UTF-8, GBK or GB18030)`);
   }
-  const ext = extname(path).toLowerCase();
+  const ext = extname(path.replace(/[\\/]+$/, '')).toLowerCase();
+  const gdalFormat = GDAL_FORMATS[ext];
+  if (gdalFormat) {
+    await checkExists(path, ext === '.gdb');
+    return readGdalLayer(path, gdalFormat, options.layer ?? null, path, await hashFiles(path), options.layerFlag);
+  }
   const buf = await readInput(path);
   switch (ext) {
     case '.shp':
       return readShapefileOnDisk(path, buf, option);
     case '.zip':
-      return readZip(path, buf, option, options.layer ?? null);
+      return readZip(path, buf, option, options.layer ?? null, options.layerFlag ?? LAYER_FLAG);
     case '.geojson':
     case '.json': {
       const g = readGeoJson(buf, path, option);
@@ -95,8 +109,22 @@ export async function readLayer(path: string, options: ReadLayerOptions = {}): P
     case '.cpg':
       throw new InputError(path, `this is one part of a shapefile: give the .shp file (or a zip of all its parts)`);
     default:
-      throw new InputError(path, `unsupported file type "${ext || '(none)'}": expected .shp, .zip, .geojson or .json`);
+      throw new InputError(path, `unsupported file type "${ext || '(none)'}": expected ${SUPPORTED}`);
   }
+}
+
+const LAYER_FLAG = '--layer NAME';
+
+const SUPPORTED = '.shp, .zip (of shapefiles or a .gdb folder), .geojson, .json, .gpkg, .gdb, .kml, .kmz, .dxf or .fgb';
+
+/** A GDAL source exists and has the right shape (a .gdb is a folder, the others files). */
+async function checkExists(path: string, folder: boolean): Promise<void> {
+  const s = await stat(path).catch((err: NodeJS.ErrnoException) => {
+    throw new InputError(path, err.code === 'ENOENT' ? 'file not found' : `cannot be read: ${err.message}`);
+  });
+  if (folder && !s.isDirectory()) throw new InputError(path, 'a File Geodatabase is a folder named *.gdb (or a zip of that folder)');
+  if (!folder && !s.isFile()) throw new InputError(path, 'not a file');
+  if (!folder && s.size === 0) throw new InputError(path, 'the file is empty (0 bytes)');
 }
 
 async function readInput(path: string): Promise<Buffer> {
@@ -185,7 +213,36 @@ function text(buf: Buffer): string {
   return buf.toString('utf8').replace(/^\uFEFF/, '').trim();
 }
 
-function readZip(path: string, buf: Buffer, option: string | null, wanted: string | null): Layer {
+const GDB_IN_ZIP = /(^|\/)[^/]+\.gdb\//i;
+
+/**
+ * A zipped File Geodatabase: its folder is extracted (through our zip reader, with its guards
+ * against escaping paths and bombs) to a private temporary folder that GDAL then opens.
+ */
+async function readZippedGdb(path: string, buf: Buffer, entries: ZipEntry[], wanted: string | null, flag: string): Promise<Layer> {
+  const roots = [...new Set(entries.flatMap((e) => {
+    const m = /^(.*?[^/]+\.gdb)\//i.exec(e.name);
+    return m ? [m[1]] : [];
+  }))];
+  if (roots.length > 1) throw new InputError(path, `the zip holds ${roots.length} geodatabases, zip one at a time: ${roots.join(', ')}`);
+  const members = entries.filter((e) => e.name.startsWith(`${roots[0]}/`));
+  const data = extractEntries(buf, members, path);
+  const dir = await mkdtemp(join(tmpdir(), 'redline-gdb-'));
+  try {
+    const gdb = join(dir, basename(roots[0]));
+    for (let i = 0; i < members.length; i++) {
+      const target = join(gdb, members[i].name.slice(roots[0].length + 1));
+      await mkdir(dirname(target), { recursive: true });
+      await writeFile(target, data[i]);
+    }
+    const layer = await readGdalLayer(gdb, GDAL_FORMATS['.gdb'], wanted, path, [sourceFile(path, buf)], flag);
+    return layer;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function readZip(path: string, buf: Buffer, option: string | null, wanted: string | null, flag: string): Layer | Promise<Layer> {
   const entries = listZip(buf, path).filter((e) => !e.isDirectory && !isJunk(e.name));
   // Group members by folder + stem, case-insensitively: a.SHP, a.dbf and A.shx are one shapefile.
   const groups = new Map<string, Partial<Record<'.shp' | Part, ZipEntry>>>();
@@ -198,6 +255,7 @@ function readZip(path: string, buf: Buffer, option: string | null, wanted: strin
     groups.set(key, g);
   }
   const layers = [...groups.values()].flatMap((g) => (g['.shp'] ? [g] : []));
+  if (layers.length === 0 && entries.some((e) => GDB_IN_ZIP.test(e.name))) return readZippedGdb(path, buf, entries, wanted, flag);
   if (layers.length === 0) {
     const shown = entries.slice(0, 10).map((e) => e.name).join(', ');
     throw new InputError(path, `the zip holds no shapefile (.shp)${entries.length ? `; it holds: ${shown}${entries.length > 10 ? ', …' : ''}` : ' (it is empty)'}`);
@@ -216,7 +274,7 @@ function readZip(path: string, buf: Buffer, option: string | null, wanted: strin
   if (chosen.length > 1) {
     throw new InputError(
       path,
-      `the zip holds ${chosen.length} shapefiles, pick one: ${chosen.map((g) => g['.shp']?.name).join(', ')}`,
+      `the zip holds ${chosen.length} shapefiles, pick one with ${flag}: ${chosen.map((g) => g['.shp']?.name).join(', ')}`,
     );
   }
   const g = chosen[0];

@@ -110,7 +110,7 @@ describe('zipped shapefiles', () => {
     shapefileIn(root, 'b', 'mines');
     const z = zip(root, join(tmp.dir, 'several.zip'), ['a', 'b']);
     const e = await inputError(readLayer(z));
-    expect(e.message).toBe(`${z}: the zip holds 2 shapefiles, pick one: a/zones.shp, b/mines.shp`);
+    expect(e.message).toBe(`${z}: the zip holds 2 shapefiles, pick one with --layer NAME: a/zones.shp, b/mines.shp`);
     expect((await readLayer(z, { layer: 'b/mines.shp' })).name).toBe('mines');
     expect((await readLayer(z, { layer: 'zones' })).name).toBe('zones');
   });
