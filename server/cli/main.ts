@@ -1,11 +1,13 @@
 import { InputError } from '../errors.ts';
 import { UsageError, VERSION } from './common.ts';
+import { EXPORT_USAGE, exportCommand } from './export.ts';
 import { SCREEN_USAGE, screenCommand } from './screen.ts';
 import { startCommand } from './start.ts';
 
 const USAGE = `redline ${VERSION} — screening of mineral rights against protected zones
 
   ${SCREEN_USAGE}
+  ${EXPORT_USAGE}
   redline start        screen the sample county (data/sample) and say where the results are
 
 See README.md for the file formats and columns.`;
@@ -21,6 +23,8 @@ async function main(argv: string[]): Promise<number> {
       return screenCommand(rest);
     case 'start':
       return startCommand(rest);
+    case 'export':
+      return exportCommand(rest);
     case undefined:
     case '-h':
     case '--help':

@@ -69,6 +69,11 @@ export interface OverlayResult {
   blocks: BlockOverlap[];
   /** licence ∩ union(zones), in the plane */
   exitRange: MultiPolygon;
+  /**
+   * licence − union(zones), its parts of at least the sliver size, in the plane; null when no
+   * zone takes area from the licence (what remains is the licence as it is)
+   */
+  remainingRange: MultiPolygon | null;
   warnings: string[];
 }
 
@@ -174,9 +179,11 @@ export function overlayLicence(task: OverlayTask): OverlayResult {
   const isPart = (p: Polygon): boolean => planeArea([p]) >= task.sliverM2;
   let remainingParts = licenceMp.filter(isPart).length;
   let remainingAreaPlane = licenceAreaPlane - exitAreaPlane;
+  let remainingRange: MultiPolygon | null = null;
   if (remainingAreaPlane < Math.max(task.sliverM2, AREA_NOISE_M2)) {
     // a whole exit: nothing of the sliver size remains, no difference to compute
     remainingParts = 0;
+    remainingRange = [];
   } else if (exit) {
     // Subtract the zones themselves, not the exit range: the exit's vertices where a zone
     // crosses the licence edge are rounded, and licence − exit can keep a crack 1e-10 m wide
@@ -185,7 +192,8 @@ export function overlayLicence(task: OverlayTask): OverlayResult {
     for (const z of overlapping) rest = rest.difference(z);
     const remaining = toMultiPolygon(rest);
     remainingAreaPlane = planeArea(remaining);
-    remainingParts = remaining.filter(isPart).length;
+    remainingRange = remaining.filter(isPart);
+    remainingParts = remainingRange.length;
   }
 
   // Blocks wholly outside the exit range's box are settled without GEOS: a county has
@@ -210,6 +218,7 @@ export function overlayLicence(task: OverlayTask): OverlayResult {
     zones,
     blocks,
     exitRange,
+    remainingRange,
     warnings,
   };
 }

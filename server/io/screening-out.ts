@@ -52,6 +52,23 @@ export function overlapsGeoJson(licences: readonly LicenceResult[]): string {
     `"features":[${features.join(',\n')}]}\n`;
 }
 
+/**
+ * What remains of each licence that exits in part (licence − zones, parts of at least the sliver
+ * size): the reduced licence a bureau redraws. Licences without an exit keep their whole range
+ * (the licence layer itself); a whole exit leaves nothing.
+ */
+export function remainingGeoJson(licences: readonly LicenceResult[]): string {
+  const features = licences
+    .filter((l) => l.status === 'partial' && l.remainingRangeLonLat && l.remainingRangeLonLat.length > 0)
+    .map((l) => {
+      const properties = { licence_id: l.licenceId, name: l.name, status: l.status, remaining_parts: l.remainingParts };
+      return `{"type":"Feature","properties":${JSON.stringify(properties)},"geometry":${multiPolygonJson(l.remainingRangeLonLat ?? [])}}`;
+    });
+  return '{"type":"FeatureCollection","name":"remaining",' +
+    '"crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::4490"}},' +
+    `"features":[${features.join(',\n')}]}\n`;
+}
+
 /** Writes each file whole under a temporary name first, so a crash never leaves half a CSV. */
 async function writeAtomic(path: string, data: string): Promise<void> {
   const tmp = `${path}.tmp-${process.pid}`;
@@ -84,6 +101,7 @@ export async function writeScreening(
     await rm(join(dir, 'reserves.csv'), { force: true });
   }
   await put('overlaps.geojson', overlapsGeoJson(result.licences));
+  await put('remaining.geojson', remainingGeoJson(result.licences));
   await put('run.json', JSON.stringify(run, null, 2) + '\n');
   return written;
 }

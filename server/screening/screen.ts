@@ -304,6 +304,7 @@ function toLicenceResult(
     warnings: r.warnings,
     exitRangeLonLat: r.exitRangeLonLat,
     exitRangeJson,
+    remainingRangeLonLat: r.remainingRangeLonLat,
     plane: l.plane,
   };
 }

@@ -4,11 +4,13 @@ import { toLonLat, type Transform } from '../geo/projection.ts';
 import type { MultiPolygon } from '../geo/types.ts';
 
 /**
- * What a worker sends back for one licence: the overlay, with the exit range in lon/lat
- * (EPSG:4490) instead of plane coordinates, which nobody downstream needs.
+ * What a worker sends back for one licence: the overlay, with the exit and remaining ranges in
+ * lon/lat (EPSG:4490) instead of plane coordinates, which nobody downstream needs.
  */
-export interface TaskResult extends Omit<OverlayResult, 'exitRange'> {
+export interface TaskResult extends Omit<OverlayResult, 'exitRange' | 'remainingRange'> {
   exitRangeLonLat: MultiPolygon;
+  /** null: the licence keeps its whole range */
+  remainingRangeLonLat: MultiPolygon | null;
 }
 
 // One inverse projection per plane: setting up the Krüger series is not free.
@@ -16,13 +18,13 @@ const toLonLatOf = new Map<string, Transform>();
 
 /** Runs one licence's overlay; the same code in-process and in a worker process. */
 export function runTask(task: OverlayTask): TaskResult {
-  const { exitRange, ...result } = overlayLicence(task);
+  const { exitRange, remainingRange, ...result } = overlayLicence(task);
   const key = planeKey(task.plane);
   let t = toLonLatOf.get(key);
   if (!t) {
     t = toLonLat(task.plane);
     toLonLatOf.set(key, t);
   }
-  const exitRangeLonLat = exitRange.map((polygon) => polygon.map((ring) => t(ring)));
-  return { ...result, exitRangeLonLat };
+  const project = (mp: MultiPolygon): MultiPolygon => mp.map((polygon) => polygon.map((ring) => t(ring)));
+  return { ...result, exitRangeLonLat: project(exitRange), remainingRangeLonLat: remainingRange && project(remainingRange) };
 }

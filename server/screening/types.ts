@@ -58,6 +58,11 @@ export interface LicenceResult {
   exitRangeLonLat: MultiPolygon;
   /** the same as GeoJSON geometry text, made while waiting for the other licences' overlays */
   exitRangeJson: string | null;
+  /**
+   * licence − zones in lon/lat, parts of at least the sliver size ([] for a whole exit); null
+   * when no zone takes area from the licence
+   */
+  remainingRangeLonLat: MultiPolygon | null;
   /** the plane the licence was analysed in */
   plane: GaussKruger;
 }
