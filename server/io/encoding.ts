@@ -145,3 +145,17 @@ export function chooseEncoding(ev: EncodingEvidence): EncodingChoice {
   }
   return { name: ev.validUtf8() ? 'utf-8' : 'gb18030', how: 'detected' };
 }
+
+/**
+ * A whole text file: the user's encoding if given; UTF-16 or UTF-8 (with or without BOM) when the
+ * bytes say so; else GB18030, the superset of GBK, which Chinese Windows tools write.
+ */
+export function decodeText(buf: Buffer, option: string | null): { text: string; encoding: EncodingChoice } {
+  if (option) return { text: iconv.decode(buf, option === 'gbk' ? 'gb18030' : option), encoding: { name: option, how: 'option' } };
+  if (buf[0] === 0xff && buf[1] === 0xfe) {
+    return { text: buf.toString('utf16le', 2), encoding: { name: 'utf-16le', how: 'format' } };
+  }
+  const bom = buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
+  if (isUtf8(buf)) return { text: buf.toString('utf8', bom), encoding: { name: 'utf-8', how: 'format' } };
+  return { text: iconv.decode(buf, 'gb18030'), encoding: { name: 'gb18030', how: 'detected' } };
+}

@@ -226,7 +226,7 @@ function epsgOf(srs: GdalTypes.SpatialReference | null): number | null {
  * Curved geometry (arcs in a geodatabase or a DXF) comes back linearised by GDAL's GeoJSON
  * export, which approximates arcs by short chords.
  */
-function polygonsOf(
+export function polygonsOf(
   geom: GdalTypes.Geometry, repairs: string[], source: string, index: number, closedLinesAreAreas: boolean,
 ): MultiPolygon | null {
   const copy = geom.clone();

@@ -4,11 +4,9 @@
  * caller can refuse them by `kind`. Polygon structure is explicit in GeoJSON (first ring exterior,
  * the rest holes), so rings are only cleaned and re-oriented, not re-organised by containment.
  */
-import { isUtf8 } from 'node:buffer';
-import iconv from 'iconv-lite';
 import type { AttributeValue, Attributes, BBox, MultiPolygon, Polygon } from '../geo/types.ts';
 import { InputError } from '../errors.ts';
-import type { EncodingChoice } from './encoding.ts';
+import { decodeText, type EncodingChoice } from './encoding.ts';
 import type { Feature, GeometryKind } from './layer.ts';
 import { cleanRing, extendBBox, orientPolygon, ringBBox } from './rings.ts';
 
@@ -90,17 +88,6 @@ export function readGeoJson(buf: Buffer, file: string, option: string | null): G
   // Every feature gets every field, so that consumers can rely on the field list.
   for (const f of features) for (const k of fields) if (!(k in f.attributes)) f.attributes[k] = null;
   return { format: 'geojson', kind, fields, features, crsHint: crsHint(root), encoding, bbox };
-}
-
-function decodeText(buf: Buffer, option: string | null): { text: string; encoding: EncodingChoice } {
-  if (option) return { text: iconv.decode(buf, option === 'gbk' ? 'gb18030' : option), encoding: { name: option, how: 'option' } };
-  if (buf[0] === 0xff && buf[1] === 0xfe) {
-    return { text: buf.toString('utf16le', 2), encoding: { name: 'utf-16le', how: 'format' } };
-  }
-  const bom = buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
-  if (isUtf8(buf)) return { text: buf.toString('utf8', bom), encoding: { name: 'utf-8', how: 'format' } };
-  // Not UTF-8 as RFC 7946 requires: files saved by Chinese desktop tools are GBK.
-  return { text: iconv.decode(buf, 'gb18030'), encoding: { name: 'gb18030', how: 'detected' } };
 }
 
 function parseJson(text: string, file: string): Json {

@@ -12,7 +12,8 @@ import { basename, dirname, extname, join } from 'node:path';
 import type { Attributes, BBox, MultiPolygon } from '../geo/types.ts';
 import { InputError } from '../errors.ts';
 import { readDbf } from './dbf.ts';
-import { canonicalEncoding } from './encoding.ts';
+import { readCsvWkt } from './csv-wkt.ts';
+import { canonicalEncoding, decodeText } from './encoding.ts';
 import type { EncodingHow } from './encoding.ts';
 import { readGeoJson } from './geojson.ts';
 import { readShp } from './shapefile.ts';
@@ -103,6 +104,11 @@ export async function readLayer(path: string, options: ReadLayerOptions = {}): P
       const name = basename(path, extname(path));
       return { source: path, name, prj: null, files: [sourceFile(path, buf)], ...g };
     }
+    case '.csv': {
+      const { text, encoding } = decodeText(buf, option);
+      const c = readCsvWkt(text, encoding, path);
+      return { source: path, name: basename(path, extname(path)), prj: null, files: [sourceFile(path, buf)], ...c };
+    }
     case '.dbf':
     case '.shx':
     case '.prj':
@@ -115,7 +121,7 @@ export async function readLayer(path: string, options: ReadLayerOptions = {}): P
 
 const LAYER_FLAG = '--layer NAME';
 
-const SUPPORTED = '.shp, .zip (of shapefiles or a .gdb folder), .geojson, .json, .gpkg, .gdb, .kml, .kmz, .dxf or .fgb';
+const SUPPORTED = '.shp, .zip (of shapefiles or a .gdb folder), .geojson, .json, .gpkg, .gdb, .kml, .kmz, .dxf, .fgb or .csv';
 
 /** A GDAL source exists and has the right shape (a .gdb is a folder, the others files). */
 async function checkExists(path: string, folder: boolean): Promise<void> {

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import iconv from 'iconv-lite';
 import { afterAll, describe, expect, it } from 'vitest';
 import { planeArea } from '../../server/geo/area.ts';
 import { InputError } from '../../server/errors.ts';
@@ -167,5 +168,31 @@ describe('formats read through GDAL', () => {
     expect((await inputError(readLayer(at('file.gdb')))).reason).toMatch(/File Geodatabase is a folder/);
     writeFileSync(at('empty.fgb'), '');
     expect((await inputError(readLayer(at('empty.fgb')))).reason).toBe('the file is empty (0 bytes)');
+  });
+});
+
+describe('CSV with a WKT column', () => {
+  it('GBK or UTF-8, written by GDAL: geometry, typed attributes, ids with leading zeros kept as text', async () => {
+    ogr2ogr(['-f', 'CSV', at('wkt-utf8.csv'), at('src.geojson'), '-lco', 'GEOMETRY=AS_WKT']);
+    const utf8 = await readLayer(at('wkt-utf8.csv'));
+    expect(utf8).toMatchObject({ format: 'csv-wkt', kind: 'polygon', crsHint: null, fields: ['licence_id', 'name', 'elev_top'] });
+    expect(utf8.features.map((f) => [f.attributes.name, f.attributes.elev_top])).toEqual([[MINE, 1200], ['二号井', null]]);
+    expect(utf8.features.map((f) => planeArea(f.geometry ?? []))).toEqual([980_000, 1_000_000]);
+    // the same table saved by Excel on Chinese Windows: GBK, CRLF, an id column of "0012"
+    const gbk = iconv.encode(`WKT,编号,名称\r\n"POLYGON ((39500000 4400000,39500000 4401000,39501000 4401000,39500000 4400000))",0012,${MINE}\r\n`, 'gbk');
+    writeFileSync(at('wkt-gbk.csv'), gbk);
+    const layer = await readLayer(at('wkt-gbk.csv'));
+    expect(layer.encoding).toEqual({ name: 'gb18030', how: 'detected' });
+    expect(layer.features[0].attributes).toEqual({ 编号: '0012', 名称: MINE });
+    expect(signedArea2(layer.features[0].geometry![0][0])).toBeLessThan(0);
+  });
+
+  it('bad rows are named by line', async () => {
+    writeFileSync(at('bad1.csv'), 'WKT,id\n"POLYGON ((0 0,1 0,1 1,0 0))",a\n"POLYGON ((0 0,1 0",b\n');
+    expect((await inputError(readLayer(at('bad1.csv')))).message).toBe(`${at('bad1.csv')}: feature #1: line 3: not WKT: POLYGON ((0 0,1 0`);
+    writeFileSync(at('bad2.csv'), 'WKT,id\n"POINT (1 2)",a\n');
+    expect((await inputError(readLayer(at('bad2.csv')))).reason).toBe('line 2: POINT is not a polygon; redline reads polygon layers');
+    writeFileSync(at('bad3.csv'), 'WKT,id\n"POLYGON ((0 0,1 0,1 1,0 0))",a,extra\n');
+    expect((await inputError(readLayer(at('bad3.csv')))).reason).toBe('line 2 has 3 fields, the header 2');
   });
 });
