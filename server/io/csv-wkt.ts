@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import type * as GdalTypes from 'gdal-async';
 import type { Attributes, BBox } from '../geo/types.ts';
 import { InputError } from '../errors.ts';
-import { parseCsv } from './csv.ts';
+import { parseDelimited } from './delimited.ts';
 import type { EncodingChoice } from './encoding.ts';
 import { polygonsOf } from './gdal-layer.ts';
 import type { Feature, GeometryKind } from './layer.ts';
@@ -29,6 +29,12 @@ export function wktColumn(header: readonly string[]): number {
   return -1;
 }
 
+/** Whether the header line of a CSV names a geometry column. */
+export function hasWktColumn(text: string): boolean {
+  const first = /^[^\r\n]*/.exec(text.replace(/^\uFEFF/, ''))?.[0] ?? '';
+  return wktColumn(first.split(',').map((h) => h.replace(/^"|"$/g, ''))) >= 0;
+}
+
 export interface CsvWktContents {
   format: 'csv-wkt';
   kind: GeometryKind;
@@ -47,8 +53,9 @@ function columnValues(rows: string[][], k: number): (string | number | null)[] {
 }
 
 export function readCsvWkt(text: string, encoding: EncodingChoice, file: string): CsvWktContents {
-  const [header, ...rows] = parseCsv(text);
-  if (!header) throw new InputError(file, 'the file is empty (no header row)');
+  const { header, rows, lines } = parseDelimited(text, (reason) => {
+    throw new InputError(file, reason);
+  });
   const g = wktColumn(header);
   if (g < 0) throw new InputError(file, `no geometry column: expected one named ${WKT_COLUMNS.join(', ')}`);
   const fieldIdx = header.map((_, k) => k).filter((k) => k !== g);
@@ -59,7 +66,7 @@ export function readCsvWkt(text: string, encoding: EncodingChoice, file: string)
   let kind: GeometryKind = 'none';
   rows.forEach((row, index) => {
     if (row.length !== header.length) {
-      throw new InputError(file, `line ${index + 2} has ${row.length} fields, the header ${header.length}`, { index });
+      throw new InputError(file, `line ${lines[index]} has ${row.length} fields, the header ${header.length}`, { index });
     }
     const attributes: Attributes = {};
     fields.forEach((f, j) => (attributes[f] = columns[j][index]));
@@ -72,13 +79,13 @@ export function readCsvWkt(text: string, encoding: EncodingChoice, file: string)
     try {
       geom = gdal().Geometry.fromWKT(wkt);
     } catch {
-      throw new InputError(file, `line ${index + 2}: not WKT: ${wkt.slice(0, 60)}${wkt.length > 60 ? '…' : ''}`, { index });
+      throw new InputError(file, `line ${lines[index]}: not WKT: ${wkt.slice(0, 60)}${wkt.length > 60 ? '…' : ''}`, { index });
     }
     const repairs: string[] = [];
     const mp = polygonsOf(geom, repairs, file, index, false);
     if (mp === null) {
       const type = /^\s*(\w+)/.exec(wkt)?.[1]?.toUpperCase() ?? '?';
-      throw new InputError(file, `line ${index + 2}: ${type} is not a polygon; redline reads polygon layers`, { index });
+      throw new InputError(file, `line ${lines[index]}: ${type} is not a polygon; redline reads polygon layers`, { index });
     }
     kind = 'polygon';
     for (const p of mp) bbox = extendBBox(bbox, ringBBox(p[0]));

@@ -147,15 +147,27 @@ export function chooseEncoding(ev: EncodingEvidence): EncodingChoice {
 }
 
 /**
- * A whole text file: the user's encoding if given; UTF-16 or UTF-8 (with or without BOM) when the
- * bytes say so; else GB18030, the superset of GBK, which Chinese Windows tools write.
+ * Decodes a whole text file. The user's encoding wins; then a BOM (UTF-16LE, Excel's "Unicode
+ * text", or UTF-8); then valid UTF-8 with non-ASCII bytes (GBK text is almost never valid UTF-8
+ * by chance); else GB18030, the superset of GBK that Chinese Windows tools write. `implied` is
+ * what the format itself says (GeoJSON: UTF-8) and is reported when the bytes agree with it;
+ * pure ASCII reads the same in every candidate and is reported as `implied` too.
  */
-export function decodeText(buf: Buffer, option: string | null): { text: string; encoding: EncodingChoice } {
-  if (option) return { text: iconv.decode(buf, option === 'gbk' ? 'gb18030' : option), encoding: { name: option, how: 'option' } };
-  if (buf[0] === 0xff && buf[1] === 0xfe) {
-    return { text: buf.toString('utf16le', 2), encoding: { name: 'utf-16le', how: 'format' } };
-  }
-  const bom = buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
-  if (isUtf8(buf)) return { text: buf.toString('utf8', bom), encoding: { name: 'utf-8', how: 'format' } };
-  return { text: iconv.decode(buf, 'gb18030'), encoding: { name: 'gb18030', how: 'detected' } };
+export function decodeText(
+  buf: Buffer, option: string | null, implied: EncodingChoice = { name: 'gb18030', how: 'detected' },
+): { text: string; encoding: EncodingChoice } {
+  const utf8Bom = buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf;
+  const utf16Bom = buf.length >= 2 && buf[0] === 0xff && buf[1] === 0xfe;
+  let encoding: EncodingChoice;
+  if (option) encoding = { name: option, how: 'option' };
+  else if (utf16Bom) encoding = { name: 'utf-16le', how: 'format' };
+  else if (utf8Bom) encoding = { name: 'utf-8', how: 'format' };
+  else if (isAscii(buf, 0, buf.length)) encoding = implied;
+  else if (isUtf8(buf)) encoding = implied.name === 'utf-8' ? implied : { name: 'utf-8', how: 'detected' };
+  else encoding = { name: 'gb18030', how: 'detected' };
+  // makeDecoder reads all-ASCII spans as Latin-1, which is wrong for UTF-16 (its NUL bytes pass
+  // as ASCII), so UTF-16 goes to iconv directly.
+  const text = encoding.name.startsWith('utf-16') ? iconv.decode(buf, encoding.name) : makeDecoder(encoding.name)(buf, 0, buf.length);
+  // A BOM decodes to U+FEFF whichever codec read it.
+  return { text: text.replace(/^\uFEFF/, ''), encoding };
 }

@@ -197,7 +197,7 @@ function readFeatures(layer: GdalTypes.Layer, source: string, fmt: GdalFormat): 
     prj: srs ? srs.toWKT() : null,
     crsHint: fmt.format === 'kml' ? 4326 : epsgOf(srs),
     // these formats are UTF-8 by definition (DXF: GDAL recodes from the drawing's code page)
-    encoding: { name: 'utf8', how: 'format' },
+    encoding: { name: 'utf-8', how: 'format' },
     bbox,
     ...(notes.length ? { notes } : {}),
   };

@@ -34,7 +34,8 @@ function isObject(v: Json | undefined): v is JsonObject {
 }
 
 export function readGeoJson(buf: Buffer, file: string, option: string | null): GeoJsonContents {
-  const { text, encoding } = decodeText(buf, option);
+  // RFC 7946: GeoJSON is UTF-8; a GBK file saved by a Chinese desktop tool is detected
+  const { text, encoding } = decodeText(buf, option, { name: 'utf-8', how: 'format' });
   if (text.trim() === '') throw new InputError(file, 'the file is empty (no JSON in it)');
   const root = parseJson(text, file);
   if (!isObject(root) || typeof root.type !== 'string') {

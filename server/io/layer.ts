@@ -12,7 +12,10 @@ import { basename, dirname, extname, join } from 'node:path';
 import type { Attributes, BBox, MultiPolygon } from '../geo/types.ts';
 import { InputError } from '../errors.ts';
 import { readDbf } from './dbf.ts';
-import { readCsvWkt } from './csv-wkt.ts';
+import { cornerTableFeatures, readBoundaryText, readCornerTableCsv } from './boundary-text/index.ts';
+import { hasWktColumn, readCsvWkt } from './csv-wkt.ts';
+import { extendBBox, ringBBox } from './rings.ts';
+import { readSheet } from './sheet.ts';
 import { canonicalEncoding, decodeText } from './encoding.ts';
 import type { EncodingHow } from './encoding.ts';
 import { readGeoJson } from './geojson.ts';
@@ -105,9 +108,22 @@ export async function readLayer(path: string, options: ReadLayerOptions = {}): P
       return { source: path, name, prj: null, files: [sourceFile(path, buf)], ...g };
     }
     case '.csv': {
+      // a WKT column makes it a layer table; otherwise it is a table of corner points
       const { text, encoding } = decodeText(buf, option);
-      const c = readCsvWkt(text, encoding, path);
+      const c = hasWktColumn(text) ? readCsvWkt(text, encoding, path) : readCornerTableCsv(buf, path, option);
       return { source: path, name: basename(path, extname(path)), prj: null, files: [sourceFile(path, buf)], ...c };
+    }
+    case '.txt':
+      return { source: path, name: basename(path, extname(path)), prj: null, files: [sourceFile(path, buf)], ...readBoundaryText(buf, path, option) };
+    case '.xlsx': {
+      const sheet = readSheet(path, options.layer, options.layerFlag ?? LAYER_FLAG);
+      const { fields, features } = cornerTableFeatures(sheet, path);
+      let bbox: BBox | null = null;
+      for (const f of features) for (const p of f.geometry ?? []) bbox = extendBBox(bbox, ringBBox(p[0]));
+      return {
+        source: path, name: basename(path, extname(path)), format: 'corner-table', kind: 'polygon', fields, features,
+        prj: null, crsHint: null, encoding: { name: 'utf-8', how: 'format' }, files: [sourceFile(path, buf)], bbox,
+      };
     }
     case '.dbf':
     case '.shx':
@@ -121,7 +137,7 @@ export async function readLayer(path: string, options: ReadLayerOptions = {}): P
 
 const LAYER_FLAG = '--layer NAME';
 
-const SUPPORTED = '.shp, .zip (of shapefiles or a .gdb folder), .geojson, .json, .gpkg, .gdb, .kml, .kmz, .dxf, .fgb or .csv';
+const SUPPORTED = '.shp, .zip (of shapefiles or a .gdb folder), .geojson, .json, .gpkg, .gdb, .kml, .kmz, .dxf, .fgb, .csv (WKT or corner points), .txt (corner points, parcel exchange) or .xlsx (corner points)';
 
 /** A GDAL source exists and has the right shape (a .gdb is a folder, the others files). */
 async function checkExists(path: string, folder: boolean): Promise<void> {

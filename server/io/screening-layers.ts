@@ -117,7 +117,7 @@ export async function screeningLayer(dir: string, which: ScreeningLayerName): Pr
   const run = JSON.parse(await readText(dir, 'run.json')) as RunRecord;
   if (which === 'licences') {
     const { layer, crs } = await reread(run.inputs.licences);
-    const rows = csvObjects(await readText(dir, 'screening.csv'));
+    const rows = csvObjects(await readText(dir, 'screening.csv'), join(dir, 'screening.csv'));
     if (rows.length !== layer.features.length) {
       throw new InputError(join(dir, 'screening.csv'), `has ${rows.length} rows but ${layer.source} has ${layer.features.length} licences; screen again`);
     }
@@ -129,7 +129,7 @@ export async function screeningLayer(dir: string, which: ScreeningLayerName): Pr
   if (which === 'zones') return zonesLayer(run);
   if (!run.inputs.reserves) throw new InputError(join(dir, 'run.json'), 'the screening had no reserve blocks (--reserves)');
   const { layer, crs } = await reread(run.inputs.reserves);
-  const rows = csvObjects(await readText(dir, 'reserves.csv'));
+  const rows = csvObjects(await readText(dir, 'reserves.csv'), join(dir, 'reserves.csv'));
   const byBlock = new Map<string, Record<string, string>[]>();
   for (const r of rows) byBlock.set(r.block_id, [...(byBlock.get(r.block_id) ?? []), r]);
   const shares = RESERVE_FIELDS.filter((c) => !['block_id'].includes(c));

@@ -69,7 +69,7 @@ describe('formats read through GDAL', () => {
   ];
   it.each(cases)('%s: features, attributes, areas, orientation and CRS', async (_label, make, format) => {
     const layer = await readLayer(make());
-    expect(layer).toMatchObject({ format, kind: 'polygon', name: 'licences', crsHint: 4527, encoding: { name: 'utf8', how: 'format' } });
+    expect(layer).toMatchObject({ format, kind: 'polygon', name: 'licences', crsHint: 4527, encoding: { name: 'utf-8', how: 'format' } });
     expect(layer.fields).toEqual(['licence_id', 'name', 'elev_top']);
     expect(layer.bbox).toEqual([39500000, 4400000, 39505000, 4401000]);
     const f = byId(layer);
