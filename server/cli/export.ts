@@ -3,7 +3,8 @@ import { parseArgs } from 'node:util';
 import { parseCrsArg } from '../geo/crs.ts';
 import type { Crs } from '../geo/crs-types.ts';
 import { InputError } from '../errors.ts';
-import { ExportError, exportFormatOf, writeLayer, type ExportField, type ExportLayer, type ExportReport } from '../io/export.ts';
+import { ExportError, exportFormatOf, reproject, writeLayer, type ExportField, type ExportLayer, type ExportReport } from '../io/export.ts';
+import { TEXT_FORMATS, isTextTarget, writeText } from '../io/export-text.ts';
 import { readLayer } from '../io/layer.ts';
 import { resolveLayerCrs, swapXY } from '../io/layer-crs.ts';
 import { SCREENING_LAYERS, screeningLayer, type ScreeningLayerName } from '../io/screening-layers.ts';
@@ -11,8 +12,9 @@ import { UsageError } from './common.ts';
 
 export const EXPORT_USAGE = `redline export --screening DIR --layer ${SCREENING_LAYERS.join('|')}|all --to FILE
   redline export --input FILE [--input-layer NAME] [--crs EPSG:n] --to FILE
-  (FILE: .shp, .gpkg or .geojson; --layer all: a .gpkg or a folder of shapefiles)
-  [--encoding GBK|UTF-8] (shapefile attributes, default GBK) [--overwrite]`;
+  (FILE: .shp, .gpkg, .geojson; boundary-point files: .txt with --text-format ${TEXT_FORMATS.join('|')},
+   or .csv, a corner-point table; --layer all: a .gpkg or a folder of shapefiles)
+  [--to-crs EPSG:n] [--encoding GBK|UTF-8] (default GBK) [--overwrite]`;
 
 export async function exportCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -26,6 +28,8 @@ export async function exportCommand(argv: string[]): Promise<number> {
       to: { type: 'string' },
       encoding: { type: 'string' },
       overwrite: { type: 'boolean', default: false },
+      'to-crs': { type: 'string' },
+      'text-format': { type: 'string' },
     },
     strict: true,
   });
@@ -35,11 +39,16 @@ export async function exportCommand(argv: string[]): Promise<number> {
   if (enc !== 'GBK' && enc !== 'UTF-8') throw new UsageError(`--encoding is GBK or UTF-8, not "${values.encoding}"`);
   const options = { encoding: enc as 'GBK' | 'UTF-8', overwrite: values.overwrite };
 
+  const toCrs = values['to-crs'] ? parseCrsArgOrUsage(values['to-crs'], '--to-crs') : null;
+  const write = async (layer: ExportLayer, to: string): Promise<ExportReport> => {
+    const out = toCrs ? reproject(layer, toCrs) : layer;
+    return isTextTarget(to) ? writeText(out, to, { ...options, textFormat: values['text-format'] }) : writeLayer(out, to, options);
+  };
   const reports: ExportReport[] = [];
   try {
     if (values.input) {
-      const flag = values.crs ? parseCrsArgOrUsage(values.crs) : null;
-      reports.push(await writeLayer(await inputLayer(values.input, values['input-layer'], flag), values.to, options));
+      const flag = values.crs ? parseCrsArgOrUsage(values.crs, '--crs') : null;
+      reports.push(await write(await inputLayer(values.input, values['input-layer'], flag), values.to));
     } else {
       const which = values.layer;
       if (!which) throw new UsageError(`--layer is required with --screening: ${SCREENING_LAYERS.join(', ')} or all`);
@@ -52,12 +61,12 @@ export async function exportCommand(argv: string[]): Promise<number> {
             if (name === 'reserve_blocks' && err instanceof InputError && /no reserve blocks/.test(err.reason)) return null;
             throw err;
           });
-          if (layer) reports.push(await writeLayer(layer, gpkg ? values.to : join(values.to, `${name}.shp`), options));
+          if (layer) reports.push(await write(layer, gpkg ? values.to : join(values.to, `${name}.shp`)));
         }
       } else {
         if (!(SCREENING_LAYERS as readonly string[]).includes(which)) throw new UsageError(`unknown --layer "${which}": ${SCREENING_LAYERS.join(', ')} or all`);
-        exportFormatOf(values.to);
-        reports.push(await writeLayer(await screeningLayer(values.screening!, which as ScreeningLayerName), values.to, options));
+        if (!isTextTarget(values.to)) exportFormatOf(values.to);
+        reports.push(await write(await screeningLayer(values.screening!, which as ScreeningLayerName), values.to));
       }
     }
   } catch (err) {
@@ -71,11 +80,11 @@ export async function exportCommand(argv: string[]): Promise<number> {
   return 0;
 }
 
-function parseCrsArgOrUsage(text: string): Crs {
+function parseCrsArgOrUsage(text: string, flag: string): Crs {
   try {
     return parseCrsArg(text);
   } catch (err) {
-    throw new UsageError(`--crs: ${(err as Error).message}`);
+    throw new UsageError(`${flag}: ${(err as Error).message}`);
   }
 }
 

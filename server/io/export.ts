@@ -15,6 +15,7 @@ import iconv from 'iconv-lite';
 import type * as GdalTypes from 'gdal-async';
 import { crsName, epsgFor } from '../geo/crs.ts';
 import type { Crs } from '../geo/crs-types.ts';
+import { makeTransform } from '../geo/projection.ts';
 import type { Attributes, MultiPolygon } from '../geo/types.ts';
 import { multiPolygonToWkb } from '../geo/wkb.ts';
 
@@ -46,7 +47,7 @@ export interface ExportOptions {
 }
 
 export interface ExportReport {
-  format: ExportFormat;
+  format: ExportFormat | 'text';
   files: string[];
   features: number;
   /** field renamings (Shapefile names) and strings cut to the DBF's 254 bytes */
@@ -54,6 +55,13 @@ export interface ExportReport {
 }
 
 export class ExportError extends Error {}
+
+/** The layer in another CRS (vertices transformed; edges stay straight in the new plane). */
+export function reproject(layer: ExportLayer, to: Crs): ExportLayer {
+  const t = makeTransform(layer.crs, to);
+  const features = layer.features.map((f) => ({ ...f, geometry: f.geometry && f.geometry.map((p) => p.map((r) => t(r))) }));
+  return { ...layer, crs: to, features };
+}
 
 export function exportFormatOf(path: string): ExportFormat {
   const ext = extname(path).toLowerCase();

@@ -136,3 +136,28 @@ describe('redline export --input', () => {
     expect(features.map((f) => f.properties.矿山名称)).toEqual(screening.map((s) => s.name));
   });
 });
+
+describe('redline export to boundary-point files', () => {
+  it('exit ranges as a parcel-exchange file in the licences\' zone, remaining parts as a corner-point table', async () => {
+    const lonlat = runCli(['export', '--screening', out, '--layer', 'exit_ranges', '--to', at('t', 'exit.txt'), '--text-format', 'parcel-exchange']);
+    expect(lonlat.code).toBe(2);
+    expect(lonlat.stderr).toContain('boundary-point files hold Gauss-Krüger coordinates, and this layer is in CGCS2000');
+    expect(runCli(['export', '--screening', out, '--layer', 'exit_ranges', '--to-crs', 'EPSG:4527', '--to', at('t', 'exit.txt'), '--text-format', 'parcel-exchange']).code).toBe(0);
+    const parcels = await readLayer(at('t', 'exit.txt'));
+    expect(parcels).toMatchObject({ format: 'parcel-exchange', crsHint: 4527 });
+    const exiting = new Map(screening.filter((r) => Number(r.exit_area_plane_m2) > 0).map((r) => [r.licence_id, Number(r.exit_area_plane_m2)]));
+    expect(parcels.features).toHaveLength(exiting.size);
+    for (const f of parcels.features) {
+      // lon/lat → zone 39 → millimetres: the exit area comes back to a few mm² per metre of boundary
+      const area = planeArea(f.geometry ?? []);
+      const want = exiting.get(String(f.attributes.编号)) ?? NaN;
+      expect(Math.abs(area - want), String(f.attributes.编号)).toBeLessThan(1e-4 * Math.max(1, want) + 0.5);
+    }
+    expect(runCli(['export', '--screening', out, '--layer', 'remaining_parts', '--to-crs', 'EPSG:4527', '--to', at('t', 'remaining.csv'), '--encoding', 'UTF-8']).code).toBe(0);
+    const table = await readLayer(at('t', 'remaining.csv'));
+    expect(table).toMatchObject({ format: 'corner-table', encoding: { name: 'utf-8' } });
+    expect(table.features.map((f) => f.attributes.licence_id).sort()).toEqual(screening.filter((r) => r.status === 'partial').map((r) => r.licence_id).sort());
+    const many = runCli(['export', '--screening', out, '--layer', 'exit_ranges', '--to-crs', 'EPSG:4527', '--to', at('t', 'one.txt'), '--text-format', 'corner-keyed']);
+    expect(many.stderr).toContain('the corner-keyed form holds one licence per file and this layer has');
+  });
+});
