@@ -1,6 +1,7 @@
 import { InputError } from '../errors.ts';
 import { UsageError, VERSION } from './common.ts';
 import { EXPORT_USAGE, exportCommand } from './export.ts';
+import { INSPECT_USAGE, inspectCommand } from './inspect.ts';
 import { SCREEN_USAGE, screenCommand } from './screen.ts';
 import { startCommand } from './start.ts';
 
@@ -8,6 +9,7 @@ const USAGE = `redline ${VERSION} — screening of mineral rights against protec
 
   ${SCREEN_USAGE}
   ${EXPORT_USAGE}
+  ${INSPECT_USAGE}
   redline start        screen the sample county (data/sample) and say where the results are
 
 See README.md for the file formats and columns.`;
@@ -25,6 +27,8 @@ async function main(argv: string[]): Promise<number> {
       return startCommand(rest);
     case 'export':
       return exportCommand(rest);
+    case 'inspect':
+      return inspectCommand(rest);
     case undefined:
     case '-h':
     case '--help':

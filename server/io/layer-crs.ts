@@ -139,3 +139,102 @@ export function swapXY(mp: MultiPolygon): MultiPolygon {
     }),
   );
 }
+
+/**
+ * What the validation report says about a layer's CRS. Never throws: where resolveLayerCrs would
+ * refuse the layer, this says why. `found` with a `problem` is a CRS that was declared but cannot
+ * be used as it stands (the flag contradicts the .prj, or the coordinates do not fit it).
+ */
+export type CrsDescription =
+  | {
+      status: 'found';
+      source: ResolvedCrs['source'];
+      epsg: number | null;
+      name: string;
+      crs: Crs;
+      /** the file has northing in x (or latitude in x) */
+      swapped: boolean;
+      problem: string | null;
+    }
+  | {
+      status: 'suggested';
+      epsg: number | null;
+      name: string;
+      crs: Crs;
+      swapped: boolean;
+      /** why, in words: "8-digit eastings whose first two digits, 39, …" */
+      reason: string;
+      /** the flag that confirms it, e.g. "--crs EPSG:4527", or null when there is no EPSG code */
+      confirm: string | null;
+    }
+  | { status: 'unknown'; reason: string };
+
+/**
+ * The CRS of a layer as resolveLayerCrs decides it (same order: flag, .prj, format), or, where it
+ * has none, the suggestion from the coordinates with the flag that confirms it.
+ */
+export function describeLayerCrs(layer: Layer, flag: Crs | null, flagName = '--crs'): CrsDescription {
+  let declared: { crs: Crs; source: ResolvedCrs['source'] } | null = null;
+  let unusable = '';
+  if (flag) {
+    declared = { crs: flag, source: 'flag' };
+  } else if (layer.prj !== null) {
+    const crs = tryPrj(layer.prj);
+    if (crs) declared = { crs, source: 'prj' };
+    else unusable = `its .prj cannot be used (${prjError(layer.prj)})`;
+  } else if (layer.crsHint !== null) {
+    try {
+      declared = { crs: crsFromEpsg(layer.crsHint), source: 'format' };
+    } catch (err) {
+      unusable = (err as Error).message;
+    }
+  }
+  if (declared) {
+    const { crs, source } = declared;
+    const base = { status: 'found' as const, source, epsg: epsgFor(crs), name: crsName(crs), crs };
+    try {
+      const r = resolveLayerCrs(layer, flag, flagName);
+      return { ...base, swapped: r.swapped, problem: null };
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      // GeoJSON "is" lon/lat, but Chinese tools write projected coordinates into it without a
+      // "crs" member: the coordinates may say which, and a flag overrides a format's default.
+      const s = source === 'format' && layer.bbox ? suggestCrs(layer.bbox) : null;
+      const hint = s?.epsg ? `; the coordinates suggest EPSG:${s.epsg} (${crsName(s.crs)}): confirm with ${flagName} EPSG:${s.epsg}` : '';
+      return { ...base, swapped: false, problem: err.reason + hint };
+    }
+  }
+  const bbox = layer.bbox;
+  const s = bbox ? suggestCrs(bbox) : null;
+  const what = unusable || (layer.format === 'shapefile' ? 'no .prj' : 'no CRS in the file');
+  if (!s) {
+    const coords = bbox
+      ? `the coordinates (x ${num(bbox[0])}…${num(bbox[2])}, y ${num(bbox[1])}…${num(bbox[3])}) do not tell the CRS ` +
+        '(eastings without a zone number fit every zone alike)'
+      : 'there are no coordinates to tell the CRS from';
+    return { status: 'unknown', reason: `${what}, and ${coords}; pass ${flagName} EPSG:n` };
+  }
+  return {
+    status: 'suggested',
+    epsg: s.epsg,
+    name: crsName(s.crs),
+    crs: s.crs,
+    swapped: s.swapped,
+    reason: `${what}; ${s.reason}`,
+    confirm: s.epsg !== null ? `${flagName} EPSG:${s.epsg}` : null,
+  };
+}
+
+function prjError(wkt: string): string {
+  try {
+    crsFromPrj(wkt);
+    return 'unknown reason';
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
+
+/** Plain numbers for bureau staff: no exponents, no thousands separators. */
+function num(v: number): string {
+  return Math.abs(v) >= 1000 ? v.toFixed(0) : String(Number(v.toFixed(6)));
+}
