@@ -146,7 +146,8 @@ export function inspectLayer(layer: Layer, options: InspectOptions = {}): LayerR
     verdict: 'ok',
     notes: [],
   };
-  report.notes = notesFor(report, flagName);
+  // what the reader left out (a DXF's texts and open lines, a KML's pins) is said first
+  report.notes = [...(layer.notes ?? []).map((message) => ({ level: 'warning' as const, message })), ...notesFor(report, flagName)];
   report.verdict = report.notes.some((n) => n.level === 'error') ? 'errors' : report.notes.length > 0 ? 'warnings' : 'ok';
   return report;
 }

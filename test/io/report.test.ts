@@ -202,3 +202,22 @@ describe('describeLayerCrs: never throws, says why', () => {
     expect(r.crs).toMatchObject({ status: 'found', source: 'flag', problem: null });
   });
 });
+
+describe('inspectLayer on a CAD drawing', () => {
+  it('says what the DXF reader left out, before the other notes', async () => {
+    const src = join(dir.path, 'cad.src.geojson');
+    const line = (coordinates: number[][]): Feature => ({ properties: {}, geometry: { type: 'LineString', coordinates } });
+    writeFileSync(src, JSON.stringify({ type: 'FeatureCollection', features: [
+      line(ring(E, N, E + 1000, N, E + 1000, N + 1000, E, N + 1000, E, N)), // closed: the licence boundary
+      line(ring(E + 2000, N, E + 3000, N)), // an open line: a road, not an area
+    ].map((f) => ({ type: 'Feature', ...f })) }));
+    const dxf = join(dir.path, 'cad.dxf');
+    execFileSync('ogr2ogr', ['-f', 'DXF', dxf, src], { stdio: 'pipe' });
+    const r = inspectLayer(await readLayer(dxf), { crs: crsFromEpsg(4527) });
+    expect(r).toMatchObject({ format: 'dxf', feature_count: 1, verdict: 'warnings' });
+    expect(r.notes.slice(0, 2)).toEqual([
+      { level: 'warning', message: '1 Line String feature(s) left out, not polygons: #1' },
+      { level: 'warning', message: '1 feature repaired on reading' },
+    ]);
+  });
+});
