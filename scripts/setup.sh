@@ -25,10 +25,10 @@ fi
 
 stamp=node_modules/.redline-installed
 if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ] || [ package.json -nt "$stamp" ] \
-   || ! node -e "require('gdal-async')" >/dev/null 2>&1; then
+   || ! node -e "require('gdal-async'); require('better-sqlite3')" >/dev/null 2>&1; then
   echo "setup: installing npm packages (native modules build against the system GDAL, ~2 min)" >&2
   npm_config_build_from_source=true npm_config_shared_gdal=true npm ci --no-audit --no-fund >&2
-  node -e "require('gdal-async')" || { echo "setup: gdal-async did not build" >&2; exit 1; }
+  node -e "require('gdal-async'); require('better-sqlite3')" || { echo "setup: a native module (gdal-async, better-sqlite3) did not build" >&2; exit 1; }
   touch "$stamp"
 fi
 
