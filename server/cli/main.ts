@@ -1,5 +1,6 @@
 import { InputError } from '../errors.ts';
 import { UsageError, VERSION } from './common.ts';
+import { COMPENSATE_USAGE, compensateCommand } from './compensate.ts';
 import { EXPORT_USAGE, exportCommand } from './export.ts';
 import { INSPECT_USAGE, inspectCommand } from './inspect.ts';
 import { SCREEN_USAGE, screenCommand } from './screen.ts';
@@ -9,6 +10,7 @@ const USAGE = `redline ${VERSION} — screening of mineral rights against protec
 
   ${SCREEN_USAGE}
   ${EXPORT_USAGE}
+  ${COMPENSATE_USAGE}
   ${INSPECT_USAGE}
   redline start        screen the sample county (data/sample) and say where the results are
 
@@ -27,6 +29,8 @@ async function main(argv: string[]): Promise<number> {
       return startCommand(rest);
     case 'export':
       return exportCommand(rest);
+    case 'compensate':
+      return compensateCommand(rest);
     case 'inspect':
       return inspectCommand(rest);
     case undefined:

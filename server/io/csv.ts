@@ -27,3 +27,22 @@ export function csvObjects(text: string, file: string): Record<string, string>[]
   });
   return rows.map((r) => Object.fromEntries(header.map((h, k) => [h, r[k] ?? ''])));
 }
+
+/**
+ * Header (trimmed) and records keyed by it, empty cells null, with the line each record starts
+ * on, for messages that name the row.
+ */
+export function csvTable(text: string, file: string): { header: string[]; records: { line: number; cells: Record<string, string | null> }[] } {
+  const { header, rows, lines } = parseDelimited(text, (reason) => {
+    throw new InputError(file, reason);
+  });
+  const names = header.map((h) => h.trim());
+  const records = rows.map((r, k) => ({
+    line: lines[k],
+    cells: Object.fromEntries(names.map((h, i) => {
+      const v = r[i]?.trim() ?? '';
+      return [h, v === '' ? null : v];
+    })),
+  }));
+  return { header: names, records };
+}

@@ -116,7 +116,7 @@ export async function readLayer(path: string, options: ReadLayerOptions = {}): P
     case '.txt':
       return { source: path, name: basename(path, extname(path)), prj: null, files: [sourceFile(path, buf)], ...readBoundaryText(buf, path, option) };
     case '.xlsx': {
-      const sheet = readSheet(path, options.layer, options.layerFlag ?? LAYER_FLAG);
+      const sheet = readSheet(path, { sheet: options.layer, flag: options.layerFlag ?? LAYER_FLAG });
       const { fields, features } = cornerTableFeatures(sheet, path);
       let bbox: BBox | null = null;
       for (const f of features) for (const p of f.geometry ?? []) bbox = extendBBox(bbox, ringBBox(p[0]));
