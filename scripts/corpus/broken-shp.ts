@@ -26,7 +26,7 @@ export function shapefileCases(c: Corpus): void {
   }));
   c.add({
     file: f2, case: 'the .shp is cut off and its header length patched to match: the last record runs past the end',
-    expect: `${ERR}/record-cut.shp: feature #2: record extends past the end of the file (needs bytes 456–592, the file has 500): the .shp is truncated`,
+    expect: `${ERR}/record-cut.shp: feature #2 (C1300002013): record extends past the end of the file (needs bytes 456–592, the file has 500): the .shp is truncated`,
   });
 
   c.add({
@@ -62,7 +62,7 @@ export function shapefileCases(c: Corpus): void {
   const squares = shapefile(c, [0, 1, 2].map((i) => ({ properties: { 许可证号: `S${i}` }, geometry: polygon(rect(E + 3000 * i, N, 1000)) })));
   c.add({
     file: put('foreign-shx', { ...lic, shx: squares.shx }), case: 'the .shx belongs to another polygon shapefile with records of other lengths',
-    expect: `${ERR}/foreign-shx.shx: feature #0: index entry says the record is 128 bytes but the .shp record is 212 bytes: the .shx does not match the .shp`,
+    expect: `${ERR}/foreign-shx.shx: feature #0 (C1300002011): index entry says the record is 128 bytes but the .shp record is 212 bytes: the .shx does not match the .shp`,
   });
 
   const two = shapefile(c, LICENCES.slice(0, 2));
@@ -103,19 +103,19 @@ export function shapefileCases(c: Corpus): void {
   c.add({
     file: put('shape-type', withShp(lic, (b) => void b.writeInt32LE(1, record(lic, 1).content))),
     case: 'record 1 says it is a Point in a Polygon file',
-    expect: `${ERR}/shape-type.shp: feature #1: shape type Point in a file of Polygon shapes`,
+    expect: `${ERR}/shape-type.shp: feature #1 (C1300002012): shape type Point in a file of Polygon shapes`,
   });
   const r0 = polygonRecord(lic, 0);
   c.add({
     file: put('part-past-points', withShp(lic, (b) => void b.writeInt32LE(12, r0.parts + 4))),
     case: 'record 0 has 10 points but its second part is said to start at point 12',
-    expect: `${ERR}/part-past-points.shp: feature #0: corrupt polygon record: part 0 spans points 0–12 of 10`,
+    expect: `${ERR}/part-past-points.shp: feature #0 (C1300002011): corrupt polygon record: part 0 spans points 0–12 of 10`,
   });
   const r1 = polygonRecord(lic, 1);
   c.add({
     file: put('ring-2-points', withShp(lic, (b) => void b.writeInt32LE(2, r1.content + 40))),
     case: 'record 1 is a polygon whose one ring has 2 points',
-    expect: { match: `^${ERR}/ring-2-points\\.shp: feature #1( \\(C1300002012\\))?: ring 0: a ring needs at least 4 points \\(3 distinct vertices\\) but has 2\\b` },
+    expect: { match: `^${ERR}/ring-2-points\\.shp: feature #1 \\(C1300002012\\): ring 0: a ring needs at least 4 points \\(3 distinct vertices\\) but has 2\\b` },
   });
   c.add({
     file: put('nan', withShp(lic, (b) => void b.writeDoubleLE(Number.NaN, r1.points + 2 * 16))),
@@ -126,7 +126,7 @@ export function shapefileCases(c: Corpus): void {
   c.add({
     file: put('infinity', withShp(lic, (b) => void b.writeDoubleLE(Number.POSITIVE_INFINITY, r2.points + 8))),
     case: 'record 2, vertex 0 has y = Infinity',
-    expect: `${ERR}/infinity.shp: feature #2: ring 0: vertex 0 has a non-finite coordinate (${E + 8000}, Infinity)`,
+    expect: `${ERR}/infinity.shp: feature #2 (C1300002013): ring 0: vertex 0 has a non-finite coordinate (${E + 8000}, Infinity)`,
   });
 
   // a failed download saved under the name it should have had

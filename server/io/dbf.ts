@@ -58,6 +58,16 @@ export function readDbf(buf: Buffer, file: string, options: DbfOptions): DbfTabl
   const raw = readFieldDescriptors(buf, file, headerSize, recordSize);
 
   const needed = headerSize + count * recordSize;
+  // A header whose record length disagrees with its fields, over data that fits the fields:
+  // the header is wrong, not the file short (a hand-patched or badly written table).
+  const used = 1 + raw.reduce((sum, r) => sum + r.length, 0);
+  if (needed > buf.length && used !== recordSize && headerSize + count * used <= buf.length) {
+    throw new InputError(
+      file,
+      `the header says each record is ${recordSize} bytes, but its fields take ${used} (with the deletion flag) ` +
+        `and the file holds ${count} records of ${used}: the .dbf header is damaged`,
+    );
+  }
   if (needed > buf.length) {
     const whole = Math.max(0, Math.floor((buf.length - headerSize) / recordSize));
     throw new InputError(
@@ -72,7 +82,7 @@ export function readDbf(buf: Buffer, file: string, options: DbfOptions): DbfTabl
     option: options.option,
     cpg: options.cpg,
     ldid,
-    validUtf8: () => allStringsUtf8(buf, raw, headerSize, recordSize, count),
+    utf8: () => utf8Evidence(buf, raw, headerSize, recordSize, count),
   });
   const decode = makeDecoder(encoding.name);
   const fields = nameFields(buf, raw, decode);
@@ -132,17 +142,22 @@ function nameFields(buf: Buffer, raw: RawField[], decode: Decoder): DbfField[] {
 }
 
 /** Detection evidence: field names and every character field of every record. */
-function allStringsUtf8(buf: Buffer, raw: RawField[], headerSize: number, recordSize: number, count: number): boolean {
-  for (const r of raw) if (!isUtf8Slice(buf, r.nameStart, r.nameEnd)) return false;
+function utf8Evidence(buf: Buffer, raw: RawField[], headerSize: number, recordSize: number, count: number): 'ascii' | 'valid' | 'invalid' {
+  let ascii = true;
+  const check = (start: number, end: number): boolean => {
+    for (let k = start; k < end && ascii; k++) if (buf[k] >= 0x80) ascii = false;
+    return isUtf8Slice(buf, start, end);
+  };
+  for (const r of raw) if (!check(r.nameStart, r.nameEnd)) return 'invalid';
   const text = raw.filter((r) => r.type === 'C');
   for (let i = 0; i < count; i++) {
     const base = headerSize + i * recordSize;
     for (const r of text) {
       const s = base + r.offset;
-      if (!isUtf8Slice(buf, s, trimEnd(buf, s, s + r.length))) return false;
+      if (!check(s, trimEnd(buf, s, s + r.length))) return 'invalid';
     }
   }
-  return true;
+  return ascii ? 'ascii' : 'valid';
 }
 
 /** End of a value without its padding (spaces, and NULs some writers use). */

@@ -3,8 +3,9 @@
  * and the declarations (.cpg, the DBF language byte) are missing or wrong often enough that a
  * garbled 某某铁矿 is the classic failure. Policy, strongest evidence first:
  *   user option > .cpg > DBF language driver byte > detection on the raw bytes,
- * except that a declared UTF-8 whose bytes are not valid UTF-8 falls through to detection: decoding
- * them as UTF-8 would certainly garble, while GBK bytes are almost never valid UTF-8 by chance.
+ * except that a declaration the bytes contradict falls through to detection: a declared UTF-8 whose
+ * bytes are not valid UTF-8 (decoding them would certainly garble), or a declared GBK over text
+ * that is valid UTF-8 with Chinese in it (GBK bytes are almost never valid UTF-8 by chance).
  */
 import { isUtf8 } from 'node:buffer';
 import iconv from 'iconv-lite';
@@ -124,8 +125,11 @@ export interface EncodingEvidence {
   option: string | null;
   cpg: string | null;
   ldid: number | null;
-  /** true when every sampled string is valid UTF-8 (evaluated only when needed) */
-  validUtf8: () => boolean;
+  /**
+   * the text's bytes (evaluated only when needed): all ASCII, valid UTF-8 with non-ASCII
+   * characters, or not UTF-8
+   */
+  utf8: () => 'ascii' | 'valid' | 'invalid';
 }
 
 /**
@@ -140,10 +144,14 @@ export function chooseEncoding(ev: EncodingEvidence): EncodingChoice {
   ];
   for (const [name, how] of declared) {
     if (name === null) continue;
-    if (name === 'utf-8' && !ev.validUtf8()) break; // mislabelled: detect instead
+    // Mislabelled either way: detect instead. Bytes that are not UTF-8 cannot be decoded as
+    // UTF-8; and Chinese text that is valid UTF-8 is practically never GBK (GBK lead bytes
+    // B0–F7 followed by GBK trail bytes are not UTF-8 sequences), so a stale .cpg loses.
+    if (name === 'utf-8' && ev.utf8() === 'invalid') break;
+    if (name !== 'utf-8' && ev.utf8() === 'valid') break;
     return { name, how };
   }
-  return { name: ev.validUtf8() ? 'utf-8' : 'gb18030', how: 'detected' };
+  return { name: ev.utf8() === 'invalid' ? 'gb18030' : 'utf-8', how: 'detected' };
 }
 
 /**

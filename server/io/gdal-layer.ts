@@ -9,7 +9,7 @@
  * counted in the layer's notes, so nothing disappears without a word.
  */
 import { createHash } from 'node:crypto';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { basename, extname, join } from 'node:path';
 import type * as GdalTypes from 'gdal-async';
@@ -88,6 +88,7 @@ export function listGdalLayers(path: string, fmt: GdalFormat): LayerSummary[] {
 export async function readGdalLayer(
   path: string, fmt: GdalFormat, wanted: string | null, source: string, files: SourceFile[], flag = '--layer NAME',
 ): Promise<Layer> {
+  if (fmt.format === 'dxf') await checkDxfEnd(path, source);
   const ds = openDataset(path, fmt);
   try {
     const all = summaries(ds);
@@ -111,6 +112,24 @@ export async function readGdalLayer(
     }
   } finally {
     ds.close();
+  }
+}
+
+/**
+ * A DXF ends with the group `0` / `EOF`. GDAL reads a file cut off before it as far as it goes,
+ * which would import the drawing's first areas and silently lose the rest.
+ */
+async function checkDxfEnd(path: string, source: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    const { size } = await handle.stat();
+    const tail = Buffer.alloc(Math.min(size, 256));
+    await handle.read(tail, 0, tail.length, size - tail.length);
+    if (!/(^|\n)\s*0\s*\r?\n\s*EOF\s*$/.test(tail.toString('latin1'))) {
+      throw new InputError(source, 'truncated: a DXF ends with an EOF marker and this one does not (cut off while copying?)');
+    }
+  } finally {
+    await handle.close();
   }
 }
 
@@ -155,6 +174,9 @@ function readFeatures(layer: GdalTypes.Layer, source: string, fmt: GdalFormat): 
   let bbox: BBox | null = null;
   let index = 0;
   let polygons = 0;
+  // What the file itself announces (FlatGeobuf's header, a GeoPackage's table), when that is
+  // cheap to know: fewer features read than announced is a cut-off file, never half a layer.
+  const announced = layer.features.count(false);
   for (let f = layer.features.first(); f; f = layer.features.next(), index++) {
     const attributes = attributesOf(f, fields);
     let geom: GdalTypes.Geometry | null;
@@ -181,6 +203,9 @@ function readFeatures(layer: GdalTypes.Layer, source: string, fmt: GdalFormat): 
     polygons++;
     for (const p of mp) bbox = extendBBox(bbox, ringBBox(p[0]));
     features.push(repairs.length ? { index, geometry: mp, attributes, repairs } : { index, geometry: mp, attributes });
+  }
+  if (announced >= 0 && announced !== index) {
+    throw new InputError(source, `truncated or damaged: the file announces ${announced} features but ${index} could be read`);
   }
   const notes = [...skipped].map(([kind, at]) => {
     const shown = at.slice(0, 10).map((i) => `#${i}`).join(', ');

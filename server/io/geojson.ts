@@ -97,13 +97,19 @@ function parseJson(text: string, file: string): Json {
   } catch (err) {
     const msg = (err as Error).message;
     const m = /at position (\d+)/.exec(msg);
+    // An error at the very end of the text (inside a number, a string or after a separator)
+    // means the file stops in the middle: a cut-off download or copy, not a typo.
+    const end = text.trimEnd().length;
+    if (/Unexpected end|Unterminated string/.test(msg) || (m && Number(m[1]) >= end - 1)) {
+      throw new InputError(file, 'not valid JSON: it ends in the middle (truncated?)');
+    }
     let where = '';
     if (m) {
       const before = text.slice(0, Number(m[1]));
       const line = before.split('\n').length;
       where = ` (line ${line}, column ${Number(m[1]) - before.lastIndexOf('\n')})`;
     }
-    const reason = /Unexpected end/.test(msg) ? 'it ends in the middle (truncated?)' : msg.replace(/ in JSON at position \d+.*$/, '');
+    const reason = msg.replace(/ in JSON at position \d+.*$/, '');
     throw new InputError(file, `not valid JSON${where}: ${reason}`);
   }
 }

@@ -73,7 +73,7 @@ export function resolveLayerCrs(layer: Layer, flag: Crs | null, flagName: string
     const code = s.epsg !== null ? `EPSG:${s.epsg}` : crsName(s.crs);
     throw new InputError(
       layer.source,
-      `no .prj; the coordinates suggest ${code} (${crsName(s.crs)}): ${s.reason}` +
+      `no .prj; the coordinates suggest ${code} (${crsName(s.crs)}): ${s.reason.replace(/\.$/, '')}` +
       `${s.swapped ? ' (X/Y are swapped in the file; redline swaps them back)' : ''}. Confirm with ${flagName} ${code}`,
     );
   }

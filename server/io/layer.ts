@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, extname, join } from 'node:path';
 import type { Attributes, BBox, MultiPolygon } from '../geo/types.ts';
 import { InputError } from '../errors.ts';
+import { idFieldOf, textOf } from '../screening/fields.ts';
 import { readDbf } from './dbf.ts';
 import { cornerTableFeatures, readBoundaryText, readCornerTableCsv } from './boundary-text/index.ts';
 import { hasWktColumn, readCsvWkt } from './csv-wkt.ts';
@@ -202,8 +203,21 @@ function assemble(sf: ShapefileParts, option: string | null, files: SourceFile[]
   const stem = basename(sf.shp.path, extname(sf.shp.path));
   if (!shx) throw new InputError(sf.shp.path, `the index file ${stem}.shx is missing (a shapefile needs .shp, .shx and .dbf)`);
   if (!dbf) throw new InputError(sf.shp.path, `the attribute table ${stem}.dbf is missing (a shapefile needs .shp, .shx and .dbf)`);
-  const geo = readShp(sf.shp.buf, shx.buf, { shp: sf.shp.path, shx: shx.path });
+  // The table first: a damaged shape is then named by its id as well as its number.
   const table = readDbf(dbf.buf, dbf.path, { option, cpg: cpg ? text(cpg.buf) : null });
+  let geo: ReturnType<typeof readShp>;
+  try {
+    geo = readShp(sf.shp.buf, shx.buf, { shp: sf.shp.path, shx: shx.path });
+  } catch (err) {
+    throw withId(err, table.records, table.fields.map((f) => f.name));
+  }
+  if (table.records.length !== geo.geometries.length && geo.unindexedBytes > 0) {
+    throw new InputError(
+      shx.path,
+      `indexes ${geo.geometries.length} shapes, but the .shp goes on for ${geo.unindexedBytes} bytes after them and ` +
+      `${basename(dbf.path)} has ${table.records.length} records: the .shx is out of date (rebuild it, e.g. by re-exporting the layer)`,
+    );
+  }
   if (table.records.length !== geo.geometries.length) {
     throw new InputError(
       sf.shp.path,
@@ -228,6 +242,14 @@ function assemble(sf: ShapefileParts, option: string | null, files: SourceFile[]
     files,
     bbox: geo.bbox,
   };
+}
+
+/** An InputError about feature #i, given the id the attribute table has for it. */
+function withId(err: unknown, records: Attributes[], fields: string[]): unknown {
+  if (!(err instanceof InputError) || !err.feature || err.feature.id !== undefined) return err;
+  const field = idFieldOf(fields);
+  const id = field ? textOf(records[err.feature.index] ?? {}, field) : null;
+  return id ? new InputError(err.file, err.reason, { index: err.feature.index, id }) : err;
 }
 
 /** .prj and .cpg are ASCII in practice; a BOM or trailing newline is noise. */

@@ -9,7 +9,7 @@ import type { Crs } from '../geo/crs-types.ts';
 import { toLonLat } from '../geo/projection.ts';
 import type { BBox, Ring } from '../geo/types.ts';
 import { InputError } from '../errors.ts';
-import { DEFAULT_FIELDS, textOf } from '../screening/fields.ts';
+import { ID_FIELDS, idFieldOf, textOf } from '../screening/fields.ts';
 import type { EncodingHow } from './encoding.ts';
 import type { GeometryKind, Layer, LayerFormat } from './layer.ts';
 import { describeLayerCrs, type CrsDescription } from './layer-crs.ts';
@@ -84,8 +84,6 @@ const ENCODING_HOW: Record<EncodingHow, string> = {
   option: 'given with --encoding',
 };
 
-/** Default id fields, licences first, then zones and reserve blocks. */
-const ID_FIELDS = [...DEFAULT_FIELDS.licence_id, ...DEFAULT_FIELDS.zone_id, ...DEFAULT_FIELDS.block_id];
 
 export function inspectLayer(layer: Layer, options: InspectOptions = {}): LayerReport {
   const flagName = options.crsFlag ?? '--crs';
@@ -159,11 +157,7 @@ function chooseIdField(layer: Layer, wanted: string | undefined): string | null 
     if (!found) throw new InputError(layer.source, `--id-field ${wanted}: no such field (fields: ${layer.fields.join(', ') || 'none'})`);
     return found;
   }
-  for (const f of ID_FIELDS) {
-    const found = byLower.get(f.toLowerCase());
-    if (found) return found;
-  }
-  return null;
+  return idFieldOf(layer.fields);
 }
 
 /**

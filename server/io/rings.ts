@@ -60,6 +60,7 @@ export function cleanRing(raw: Float64Array, repairs?: string[]): Ring | string 
   }
   if (repeats > 0) repairs?.push(`${repeats} repeated vertices removed`);
   const m = ring.length >> 1;
+  const inFile = m;
   if (m > 0 && (ring[0] !== ring[2 * m - 2] || ring[1] !== ring[2 * m - 1])) {
     if (m > 2) repairs?.push('ring not closed: closed by repeating its first vertex');
     const closed = new Float64Array(ring.length + 2);
@@ -71,7 +72,8 @@ export function cleanRing(raw: Float64Array, repairs?: string[]): Ring | string 
   const points = ring.length >> 1;
   if (points < 4) {
     const note = repeats > 0 ? ` after removing ${repeats} repeated vertices` : '';
-    return `a ring needs at least 4 points (3 distinct vertices) but has ${points}${note}`;
+    // the count the user can check in the file: before any closing point was added
+    return `a ring needs at least 4 points (3 distinct vertices) but has ${inFile}${note}`;
   }
   return ring;
 }

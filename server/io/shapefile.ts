@@ -26,6 +26,8 @@ export interface ShpContents {
   geometries: Array<MultiPolygon | null>;
   /** what reading fixed, per record index (rings closed, repeated vertices removed) */
   repairs: Map<number, string[]>;
+  /** bytes of the .shp after the last record the .shx indexes (0 when the index covers it all) */
+  unindexedBytes: number;
   bbox: BBox | null;
 }
 
@@ -91,8 +93,10 @@ export function readShp(shp: Buffer, shx: Buffer, names: ShpNames): ShpContents 
   let bbox: BBox | null = null;
   let anyShape = false;
   const repairs = new Map<number, string[]>();
+  let indexedEnd = 100;
   for (let i = 0; i < count; i++) {
     const rec = locateRecord(shp, shx, i, names);
+    indexedEnd = Math.max(indexedEnd, rec.content + rec.contentLength);
     const type = rec.contentLength >= 4 ? shp.readInt32LE(rec.content) : -1;
     if (type === -1) throw new InputError(names.shp, `record is ${rec.contentLength} bytes, too short for its shape type`, { index: i });
     if (type === 0) {
@@ -119,7 +123,8 @@ export function readShp(shp: Buffer, shx: Buffer, names: ShpNames): ShpContents 
   }
   // Point and line shapes are not parsed yet: their extent comes from the header.
   if (kind !== 'polygon' && anyShape) bbox = headerBBox(shp);
-  return { kind, shapeType, geometries, repairs, bbox };
+  const declared = Math.min(shp.readInt32BE(24) * 2, shp.length);
+  return { kind, shapeType, geometries, repairs, bbox, unindexedBytes: Math.max(0, declared - indexedEnd) };
 }
 
 interface RecordPos {

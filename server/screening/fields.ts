@@ -105,3 +105,16 @@ export function zoneTypeOf(text: string | null): ZoneType | null {
   }
   return null;
 }
+
+/** Default id fields, licences first, then zones and reserve blocks. */
+export const ID_FIELDS: readonly string[] = [...DEFAULT_FIELDS.licence_id, ...DEFAULT_FIELDS.zone_id, ...DEFAULT_FIELDS.block_id];
+
+/** The first default id field a layer has (case-insensitive), for naming features in messages. */
+export function idFieldOf(fields: readonly string[]): string | null {
+  const byLower = new Map(fields.map((f) => [f.toLowerCase(), f]));
+  for (const f of ID_FIELDS) {
+    const found = byLower.get(f.toLowerCase());
+    if (found) return found;
+  }
+  return null;
+}
