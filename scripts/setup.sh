@@ -8,8 +8,9 @@ cd "$(dirname "$0")/.."
 need_pkgs=()
 have() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 # libgdal-dev: headers and library for gdal-async; gdal-bin: ogr2ogr/ogrinfo (test oracles);
-# postgis: the reference overlay in tests and the benchmark peer.
-for p in libgdal-dev gdal-bin postgis postgresql-15-postgis-3; do
+# postgis: the reference overlay in tests and the benchmark peer; chromium and a CJK font: the
+# end-to-end test of the web app in a real headless browser.
+for p in libgdal-dev gdal-bin postgis postgresql-15-postgis-3 chromium fonts-wqy-microhei; do
   have "$p" || need_pkgs+=("$p")
 done
 if [ ${#need_pkgs[@]} -gt 0 ]; then
@@ -35,3 +36,11 @@ fi
 # Compile to dist/ so the CLI and its worker processes start without a TypeScript loader
 # (bin/redline.js falls back to the sources when dist/ is older than them).
 npx --no-install tsc -p tsconfig.build.json
+
+# Build the web app (Vite) when its sources are newer than the build: the service serves web/dist.
+if [ -f web/vite.config.ts ]; then
+  if [ ! -f web/dist/index.html ] || [ -n "$(find web -path web/dist -prune -o -newer web/dist/index.html -type f -print -quit)" ]; then
+    echo "setup: building the web app" >&2
+    npx --no-install vite build --config web/vite.config.ts --logLevel warn >&2
+  fi
+fi
