@@ -1,14 +1,14 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { planeKey } from '../geo/bbox.ts';
-import { crsName, epsgFor, isOldDatum, parseCrsArg } from '../geo/crs.ts';
+import { crsName, epsgFor, parseCrsArg } from '../geo/crs.ts';
 import type { Crs } from '../geo/crs-types.ts';
 import { parseDatumShift } from '../geo/projection.ts';
-import { InputError } from '../errors.ts';
 import { readLayer, type Layer } from '../io/layer.ts';
-import { resolveLayerCrs, swapXY, type ResolvedCrs } from '../io/layer-crs.ts';
+import { resolveLayerCrs, type ResolvedCrs } from '../io/layer-crs.ts';
 import { writeScreening } from '../io/screening-out.ts';
 import { parseFieldOverrides } from '../screening/fields.ts';
+import { checkDatumShift, requirePolygons, toLayerInput } from '../screening/layer-input.ts';
 import { OverlayPool } from '../screening/pool.ts';
 import { defaultWorkers, phase, screen } from '../screening/screen.ts';
 import type { LayerInput, ScreeningResult, Status } from '../screening/types.ts';
@@ -40,14 +40,9 @@ async function load(
 ): Promise<LoadedLayer> {
   const layerFlag = `${flagName.replace(/-crs$/, '-layer')} NAME`;
   const layer = await readLayer(path, { ...(encoding ? { encoding } : {}), ...(layerName ? { layer: layerName } : {}), layerFlag });
-  if (layer.kind !== 'polygon') {
-    throw new InputError(path, `holds ${layer.kind === 'none' ? 'no geometries' : `${layer.kind} geometries`}; redline needs polygons here`);
-  }
+  requirePolygons(layer);
   const crs = resolveLayerCrs(layer, flag, flagName);
-  const features = crs.swapped
-    ? layer.features.map((f) => ({ ...f, geometry: f.geometry && swapXY(f.geometry) }))
-    : layer.features;
-  return { layer, crs, input: { source: path, name: layer.name, crs: crs.crs, fields: layer.fields, features } };
+  return { layer, crs, input: toLayerInput({ ...layer, source: path }, crs.crs, crs.swapped) };
 }
 
 function describe(l: LoadedLayer, mapping: object | undefined): object {
@@ -119,14 +114,10 @@ export async function screenCommand(argv: string[]): Promise<number> {
     reserves = values.reserves
       ? await load(values.reserves, crsFlag(values['reserve-crs'], '--reserve-crs'), '--reserve-crs', enc, values['reserve-layer'])
       : undefined;
-    const oldDatums = new Set([licences, ...zones, ...(reserves ? [reserves] : [])]
-      .map((l) => l.crs.crs)
-      .flatMap((c) => (isOldDatum(c) && c.kind !== 'web-mercator' ? [c.datum] : [])));
-    if (datumShift && oldDatums.size === 0) {
-      throw new UsageError('--datum-shift is for Xian 1980 or Beijing 1954 data, and no layer uses either');
-    }
-    if (datumShift && oldDatums.size > 1) {
-      throw new UsageError('--datum-shift gives one set of parameters, but the layers use both Xian 1980 and Beijing 1954; convert one of them first');
+    try {
+      checkDatumShift([licences, ...zones, ...(reserves ? [reserves] : [])].map((l) => l.crs.crs), datumShift);
+    } catch (err) {
+      throw new UsageError((err as Error).message);
     }
     phase('read files');
     const bar = progressBar('screening');

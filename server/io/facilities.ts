@@ -78,7 +78,16 @@ function gdalPoints(path: string, count: number): (Float64Array | null)[] {
   return out;
 }
 
-function pointsBBox(points: readonly (Float64Array | null)[]): BBox | null {
+/**
+ * Point coordinates per feature of a point layer read by readLayer (which does not build
+ * points), in the file's CRS; null for other layers.
+ */
+export async function facilityPoints(path: string, layer: Layer): Promise<(Float64Array | null)[] | null> {
+  if (layer.kind !== 'point') return null;
+  return ['.geojson', '.json'].includes(extname(path).toLowerCase()) ? geoJsonPoints(path) : gdalPoints(path, layer.features.length);
+}
+
+export function pointsBBox(points: readonly (Float64Array | null)[]): BBox | null {
   let b: BBox | null = null;
   for (const p of points) {
     for (let i = 0; p && i < p.length; i += 2) {
@@ -113,9 +122,7 @@ export async function readFacilities(path: string, crsFlag: Crs | null): Promise
       throw new InputError(path, `no ${key} field (looked for ${FIELDS[key].join(', ')}; fields: ${layer.fields.join(', ')})`);
     }
   }
-  const points = layer.kind === 'point'
-    ? ['.geojson', '.json'].includes(extname(path).toLowerCase()) ? await geoJsonPoints(path) : gdalPoints(path, layer.features.length)
-    : null;
+  const points = await facilityPoints(path, layer);
   const withBox = points ? { ...layer, bbox: layer.bbox ?? pointsBBox(points) } : layer;
   const crs = resolveLayerCrs(withBox, crsFlag, '--facilities-crs');
   const t = toLonLat(crs.crs);

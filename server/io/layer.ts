@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, extname, join } from 'node:path';
 import type { Attributes, BBox, MultiPolygon } from '../geo/types.ts';
 import { InputError } from '../errors.ts';
-import { idFieldOf, textOf } from '../screening/fields.ts';
+import { idFieldOf, textOf, type ZoneType } from '../screening/fields.ts';
 import { readDbf } from './dbf.ts';
 import { cornerTableFeatures, readBoundaryText, readCornerTableCsv } from './boundary-text/index.ts';
 import { hasWktColumn, readCsvWkt } from './csv-wkt.ts';
@@ -70,6 +70,8 @@ export interface Layer {
   bbox: BBox | null;
   /** what the reader left out or noticed about the layer as a whole (e.g. a DXF's text labels) */
   notes?: string[];
+  /** zone layers: the zone type a person declared for the layer (never set by a reader) */
+  zoneType?: ZoneType | null;
 }
 
 export interface ReadLayerOptions {

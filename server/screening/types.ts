@@ -11,6 +11,8 @@ export interface LayerInput {
   crs: Crs;
   fields: readonly string[];
   features: ReadonlyArray<{ index: number; geometry: MultiPolygon | null; attributes: Attributes }>;
+  /** zone layers: the type a person declared for the whole layer (the service's upload form), used when a feature's own type field does not say */
+  zoneType?: ZoneType | null;
 }
 
 export interface ScreeningOptions {

@@ -33,8 +33,8 @@ export function collectZones(
   const out: ZoneFeature[] = [];
   layers.forEach((layer, li) => {
     const m = mappings[li];
-    // the file's own name, not its folders': a folder called redline-data says nothing
-    const typeFromName = zoneTypeOf(layer.name);
+    // declared for the layer, else the file's own name, not its folders': a folder called redline-data says nothing
+    const typeFromName = layer.zoneType ?? zoneTypeOf(layer.name);
     let untyped = 0;
     const empty: number[] = [];
     for (const f of layer.features) {

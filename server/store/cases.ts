@@ -30,6 +30,12 @@ export function readFinance(db: Db, runId: number, licenceId?: string): StoredFi
   return financeRows(db, runId, licenceId);
 }
 
+/** The file name the run's finance table came from, or null when it has none. */
+export function readFinanceSource(db: Db, runId: number): string | null {
+  runRow(db, runId);
+  return (db.prepare('SELECT source FROM finance_rows WHERE run_id = ? ORDER BY row LIMIT 1').pluck().get(runId) as string | undefined) ?? null;
+}
+
 /** Replaces the run's finance table; the audit row holds the whole table before and after. */
 export function saveFinance(db: Db, runId: number, table: FinanceTable, by: string): void {
   checkActor(by);

@@ -52,7 +52,7 @@ function keyValues(kind: DatasetKind, layer: Layer): (index: number, a: Attribut
   const m = mapFields(layer.source, layer.fields, KEY_FIELDS[kind], {});
   if (kind !== 'zones') return (_i, a) => KEY_FIELDS[kind].map((k) => textOf(a, m[k]));
   // as collectZones names them: the zone_id field, else file#n; the type from the field, else the file name
-  const typeFromName = zoneTypeOf(layer.name);
+  const typeFromName = layer.zoneType ?? zoneTypeOf(layer.name);
   return (i, a) => [textOf(a, m.zone_id) ?? `${layer.name}#${i + 1}`, textOf(a, m.zone_name), zoneTypeOf(textOf(a, m.zone_type)) ?? typeFromName];
 }
 

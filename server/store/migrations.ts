@@ -201,6 +201,15 @@ export const MIGRATIONS: readonly Migration[] = [
       registerAttributes(db, 'audit_log', 'Who changed what and when (append-only)');
     },
   },
+  {
+    version: 5,
+    name: 'service settings',
+    up(db) {
+      // a GeoPackage attributes table needs an INTEGER primary key; the key is unique beside it
+      db.exec('CREATE TABLE settings (id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, key TEXT NOT NULL UNIQUE, value TEXT NOT NULL)');
+      registerAttributes(db, 'settings', 'Settings of the service (basemap, default division code, language), JSON per key');
+    },
+  },
 ];
 
 /**

@@ -20,14 +20,17 @@ import Database from 'better-sqlite3';
 import type { CompensationResult, FinanceTable } from '../compensation/types.ts';
 import type { ScreeningRow } from '../io/screening-out.ts';
 import type { ScreeningResult } from '../screening/types.ts';
-import { decide, getCase, listCases, openCase, readAudit, readCompensation, readFinance, saveCompensation, saveFinance } from './cases.ts';
+import {
+  decide, getCase, listCases, openCase, readAudit, readCompensation, readFinance, readFinanceSource, saveCompensation, saveFinance,
+} from './cases.ts';
 import { confirmCrs, createDataset, getDataset, listDatasets, readFeatures } from './datasets.ts';
 import { GPKG_APPLICATION_ID, registerGpkgFunctions } from './gpkg.ts';
 import { migrate } from './migrations.ts';
 import { exitRanges, finishRun, queryResults, readResult } from './results.ts';
+import { readSettings, saveSettings } from './settings.ts';
 import { createRun, failRun, getRun, listRuns, recoverInterrupted, setProgress, startRun, type Owner } from './runs.ts';
 import type {
-  AuditEntry, Case, CaseFilter, CompensationRecord, Dataset, DatasetFilter, DatasetSummary, Decision, ExitRange, NewDataset,
+  AuditEntry, Case, CaseFilter, CompensationRecord, Dataset, DatasetFilter, DatasetSummary, Decision, ExitRange, Json, NewDataset,
   NewRun, Page, Recovery, ResultQuery, Run, RunFilter, Store, StoredFeature, StoredFinanceRow,
 } from './store.ts';
 
@@ -146,6 +149,10 @@ export class SqliteStore implements Store {
     return readFinance(this.db, runId, licenceId);
   }
 
+  async financeSource(runId: number): Promise<string | null> {
+    return readFinanceSource(this.db, runId);
+  }
+
   async saveCompensation(runId: number, result: CompensationResult, by: string): Promise<void> {
     saveCompensation(this.db, runId, result, by);
   }
@@ -172,6 +179,14 @@ export class SqliteStore implements Store {
 
   async audit(query?: { entity?: string; limit?: number; offset?: number }): Promise<Page<AuditEntry>> {
     return readAudit(this.db, query);
+  }
+
+  async settings(): Promise<Record<string, Json>> {
+    return readSettings(this.db);
+  }
+
+  async saveSettings(values: Record<string, Json>, by: string): Promise<Record<string, Json>> {
+    return saveSettings(this.db, values, by);
   }
 
   /** Checkpoints the WAL into the file, so a copied .gpkg alone is complete. */

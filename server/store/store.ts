@@ -255,6 +255,8 @@ export interface Store {
   /** replaces the run's finance table */
   saveFinance(runId: number, table: FinanceTable, by: string): Promise<void>;
   finance(runId: number, licenceId?: string): Promise<StoredFinanceRow[]>;
+  /** the file name of the run's finance table (the compensation trace cites it), null when it has none */
+  financeSource(runId: number): Promise<string | null>;
   /** replaces the run's compensation result */
   saveCompensation(runId: number, result: CompensationResult, by: string): Promise<void>;
   compensation(runId: number, licenceId?: string): Promise<CompensationRecord | null>;
@@ -265,6 +267,11 @@ export interface Store {
   listCases(filter?: CaseFilter): Promise<Case[]>;
 
   audit(query?: { entity?: string; limit?: number; offset?: number }): Promise<Page<AuditEntry>>;
+
+  /** the service's settings (basemap, default division code, language), as saved; {} before any */
+  settings(): Promise<Record<string, Json>>;
+  /** replaces the settings given (other keys stay), audited */
+  saveSettings(values: Record<string, Json>, by: string): Promise<Record<string, Json>>;
   close(): Promise<void>;
 }
 
