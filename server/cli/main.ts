@@ -4,7 +4,7 @@ import { COMPENSATE_USAGE, compensateCommand } from './compensate.ts';
 import { EXPORT_USAGE, exportCommand } from './export.ts';
 import { INSPECT_USAGE, inspectCommand } from './inspect.ts';
 import { SCREEN_USAGE, screenCommand } from './screen.ts';
-import { startCommand } from './start.ts';
+import { SERVE_USAGE, serveCommand, startCommand } from './start.ts';
 
 const USAGE = `redline ${VERSION} — screening of mineral rights against protected zones
 
@@ -12,7 +12,7 @@ const USAGE = `redline ${VERSION} — screening of mineral rights against protec
   ${EXPORT_USAGE}
   ${COMPENSATE_USAGE}
   ${INSPECT_USAGE}
-  redline start        screen the sample county (data/sample) and say where the results are
+  ${SERVE_USAGE}
 
 See README.md for the file formats and columns.`;
 
@@ -27,6 +27,8 @@ async function main(argv: string[]): Promise<number> {
       return screenCommand(rest);
     case 'start':
       return startCommand(rest);
+    case 'serve':
+      return serveCommand(rest);
     case 'export':
       return exportCommand(rest);
     case 'compensate':
