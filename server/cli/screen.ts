@@ -8,7 +8,7 @@ import { readLayer, type Layer } from '../io/layer.ts';
 import { resolveLayerCrs, type ResolvedCrs } from '../io/layer-crs.ts';
 import { writeScreening } from '../io/screening-out.ts';
 import { parseFieldOverrides } from '../screening/fields.ts';
-import { checkDatumShift, requirePolygons, toLayerInput } from '../screening/layer-input.ts';
+import { checkDatumShift, requirePolygons, toLayerInput } from '../io/layer-input.ts';
 import { OverlayPool } from '../screening/pool.ts';
 import { defaultWorkers, phase, screen } from '../screening/screen.ts';
 import type { LayerInput, ScreeningResult, Status } from '../screening/types.ts';

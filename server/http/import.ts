@@ -14,7 +14,7 @@ import { readLayer, type Layer } from '../io/layer.ts';
 import { resolveLayerCrs } from '../io/layer-crs.ts';
 import { inspectLayer, type LayerReport } from '../io/report.ts';
 import type { ZoneType } from '../screening/fields.ts';
-import { requirePolygons } from '../screening/layer-input.ts';
+import { requirePolygons } from '../io/layer-input.ts';
 import { StoreError, type Dataset, type DatasetCrs, type DatasetKind, type Store } from '../store/store.ts';
 
 export const DATASET_KINDS: readonly DatasetKind[] = ['licences', 'zones', 'reserves', 'facilities'];

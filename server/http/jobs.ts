@@ -12,7 +12,7 @@ import { crsFromEpsg } from '../geo/crs.ts';
 import { parseDatumShift } from '../geo/projection.ts';
 import { InputError } from '../errors.ts';
 import { parseFieldOverrides } from '../screening/fields.ts';
-import { checkDatumShift, toLayerInput } from '../screening/layer-input.ts';
+import { checkDatumShift, toLayerInput } from '../io/layer-input.ts';
 import { OverlayPool } from '../screening/pool.ts';
 import { defaultWorkers, screen } from '../screening/screen.ts';
 import type { LayerInput } from '../screening/types.ts';

@@ -7,10 +7,10 @@
 import { isOldDatum } from '../geo/crs.ts';
 import type { Crs, DatumShift } from '../geo/crs-types.ts';
 import { InputError } from '../errors.ts';
-import type { Feature, GeometryKind } from '../io/layer.ts';
-import { swapXY } from '../io/layer-crs.ts';
-import type { ZoneType } from './fields.ts';
-import type { LayerInput } from './types.ts';
+import type { Feature, GeometryKind } from './layer.ts';
+import { swapXY } from './layer-crs.ts';
+import type { ZoneType } from '../screening/fields.ts';
+import type { LayerInput } from '../screening/types.ts';
 
 /** Screening needs polygons: a point or line layer given as licences, zones or blocks is an input error. */
 export function requirePolygons(layer: { source: string; kind: GeometryKind }): void {
