@@ -4,6 +4,7 @@
  */
 import { crsFromEpsg, crsName } from '../geo/crs.ts';
 import type { LayerReport } from '../io/report.ts';
+import { screeningValues, type ScreeningValues } from '../io/screening-out.ts';
 import type { ZoneType } from '../screening/fields.ts';
 import type { LicenceResult, Status } from '../screening/types.ts';
 import type { AuditEntry, Dataset, Decision, Json, Run } from '../store/store.ts';
@@ -124,37 +125,12 @@ export function auditView(a: AuditEntry): AuditView {
 export type LicenceType = 'mining' | 'exploration' | 'enterprise';
 
 /** A row of results: exactly the screening.csv columns (lists as arrays), the licence type and the decision. */
-export interface ResultRowView {
-  licence_id: string;
-  name: string;
-  status: Status;
-  licence_area_plane_m2: number;
-  licence_area_ellipsoidal_m2: number;
-  exit_area_plane_m2: number;
-  exit_area_ellipsoidal_m2: number;
-  exit_ratio: number;
-  remaining_parts: number;
-  zone_ids: string[];
-  warnings: string[];
+/** A result row: the screening.csv columns under the same names, and what the review adds. */
+export interface ResultRowView extends ScreeningValues {
   licence_type: LicenceType | null;
   decision: DecisionView | null;
 }
 
 export function resultRowView(l: LicenceResult, licenceType: LicenceType | null, decision: DecisionView | null): ResultRowView {
-  return {
-    licence_id: l.licenceId,
-    // screening.csv writes a missing name as an empty cell
-    name: l.name ?? '',
-    status: l.status,
-    licence_area_plane_m2: l.licenceAreaPlane,
-    licence_area_ellipsoidal_m2: l.licenceAreaEllipsoidal,
-    exit_area_plane_m2: l.exitAreaPlane,
-    exit_area_ellipsoidal_m2: l.exitAreaEllipsoidal,
-    exit_ratio: l.exitRatio,
-    remaining_parts: l.remainingParts,
-    zone_ids: [...l.zoneIds],
-    warnings: [...l.warnings],
-    licence_type: licenceType,
-    decision,
-  };
+  return { ...screeningValues(l), licence_type: licenceType, decision };
 }

@@ -22,9 +22,25 @@ export const ZONE_OVERLAP_COLUMNS = [
 
 export type ScreeningRow = Record<(typeof SCREENING_COLUMNS)[number], string | number>;
 
-export function screeningRow(l: LicenceResult): ScreeningRow {
+/** A licence's screening.csv columns, typed, the lists as arrays (the API's result rows). */
+export interface ScreeningValues {
+  licence_id: string;
+  name: string;
+  status: LicenceResult['status'];
+  licence_area_plane_m2: number;
+  licence_area_ellipsoidal_m2: number;
+  exit_area_plane_m2: number;
+  exit_area_ellipsoidal_m2: number;
+  exit_ratio: number;
+  remaining_parts: number;
+  zone_ids: string[];
+  warnings: string[];
+}
+
+export function screeningValues(l: LicenceResult): ScreeningValues {
   return {
     licence_id: l.licenceId,
+    // a missing name is an empty cell
     name: l.name ?? '',
     status: l.status,
     licence_area_plane_m2: l.licenceAreaPlane,
@@ -33,9 +49,14 @@ export function screeningRow(l: LicenceResult): ScreeningRow {
     exit_area_ellipsoidal_m2: l.exitAreaEllipsoidal,
     exit_ratio: l.exitRatio,
     remaining_parts: l.remainingParts,
-    zone_ids: l.zoneIds.join(';'),
-    warnings: l.warnings.join(' | '),
+    zone_ids: [...l.zoneIds],
+    warnings: [...l.warnings],
   };
+}
+
+export function screeningRow(l: LicenceResult): ScreeningRow {
+  const v = screeningValues(l);
+  return { ...v, zone_ids: v.zone_ids.join(';'), warnings: v.warnings.join(' | ') };
 }
 
 function blockRow(b: BlockResult): Cell[] {
