@@ -19,24 +19,19 @@
  * bin/redline.js (to test this benchmark's own failure handling).
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { generateCounty, type CountyOptions } from './lib/county.ts';
+import { BENCH, PARAMS, benchFile, ensureData } from './bench-data.ts';
 import { csvRecords } from './lib/csv.ts';
 import { expertExitAreas, usualExitAreas, type ReferenceRun } from './lib/exit-sql.ts';
 import { findPostgis, startPostgis } from './lib/postgis.ts';
 import { processTree, watchPeak } from './lib/proc-mem.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const BENCH = path.join(ROOT, 'bench-data');
-const PARAMS: CountyOptions = {
-  licences: 2000, redlineVertices: 1_400_000, reserveVertices: 600_000, seed: 20240701, reserveBlocks: true,
-};
 const TOLERANCE = 1e-6;
-const file = (name: string): string => path.join(BENCH, name);
+const file = benchFile;
 
 interface Args {
   runs: number;
@@ -68,27 +63,6 @@ const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
-
-/** Parameters plus a hash of the generator's sources: a changed generator means new data. */
-function dataStamp(): string {
-  const lib = path.join(ROOT, 'scripts', 'lib');
-  const h = createHash('sha256');
-  for (const f of fs.readdirSync(lib).filter((n) => n.endsWith('.ts')).sort()) h.update(f).update(fs.readFileSync(path.join(lib, f)));
-  return JSON.stringify({ ...PARAMS, generator: h.digest('hex').slice(0, 16) });
-}
-
-function ensureData(regenerate: boolean): void {
-  const stamp = file('params.json');
-  const want = dataStamp();
-  const have = fs.existsSync(stamp) ? fs.readFileSync(stamp, 'utf8') : '';
-  const complete = ['licences', 'redline', 'nature_reserve', 'reserve_blocks'].every((n) => fs.existsSync(file(`${n}.shp`)));
-  if (!regenerate && have === want && complete) return;
-  console.log(`generating bench data into ${path.relative(ROOT, BENCH)}/ …`);
-  fs.rmSync(stamp, { force: true });
-  const s = generateCounty(BENCH, PARAMS);
-  fs.writeFileSync(stamp, want);
-  console.log(`  ${s.licences.features} licences, ${s.redline.vertices} + ${s.nature_reserve.vertices} zone vertices, ${s.seconds.toFixed(1)} s`);
-}
 
 interface RedlineRun {
   seconds: number;
