@@ -59,6 +59,7 @@ export async function exportCommand(argv: string[]): Promise<number> {
           const layer = await screeningLayer(values.screening!, name).catch((err: unknown) => {
             // a screening without reserve blocks has no such layer: skip it, say nothing is lost
             if (name === 'reserve_blocks' && err instanceof InputError && /no reserve blocks/.test(err.reason)) return null;
+            if (name === 'remaining_parts' && err instanceof InputError && /without --remaining/.test(err.reason)) return null;
             throw err;
           });
           if (layer) reports.push(await write(layer, gpkg ? values.to : join(values.to, `${name}.shp`)));

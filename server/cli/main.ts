@@ -1,20 +1,21 @@
 import { InputError } from '../errors.ts';
 import { UsageError, VERSION } from './common.ts';
-import { COMPENSATE_USAGE, compensateCommand } from './compensate.ts';
-import { EXPORT_USAGE, exportCommand } from './export.ts';
-import { INSPECT_USAGE, inspectCommand } from './inspect.ts';
-import { SCREEN_USAGE, screenCommand } from './screen.ts';
-import { SERVE_USAGE, serveCommand, startCommand } from './start.ts';
+// Each command is loaded when it runs: `redline screen` must not pay for express, SQLite and
+// the web server's modules at start-up (a county screening takes about a second in all).
+async function usage(): Promise<string> {
+  const [screen, exp, comp, insp, start] = await Promise.all([
+    import('./screen.ts'), import('./export.ts'), import('./compensate.ts'), import('./inspect.ts'), import('./start.ts'),
+  ]);
+  return `redline ${VERSION} — screening of mineral rights against protected zones
 
-const USAGE = `redline ${VERSION} — screening of mineral rights against protected zones
-
-  ${SCREEN_USAGE}
-  ${EXPORT_USAGE}
-  ${COMPENSATE_USAGE}
-  ${INSPECT_USAGE}
-  ${SERVE_USAGE}
+  ${screen.SCREEN_USAGE}
+  ${exp.EXPORT_USAGE}
+  ${comp.COMPENSATE_USAGE}
+  ${insp.INSPECT_USAGE}
+  ${start.SERVE_USAGE}
 
 See README.md for the file formats and columns.`;
+}
 
 /**
  * Bad input ends in one clear line naming the file, the feature and the reason — never a stack
@@ -24,28 +25,28 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'screen':
-      return screenCommand(rest);
+      return (await import('./screen.ts')).screenCommand(rest);
     case 'start':
-      return startCommand(rest);
+      return (await import('./start.ts')).startCommand(rest);
     case 'serve':
-      return serveCommand(rest);
+      return (await import('./start.ts')).serveCommand(rest);
     case 'export':
-      return exportCommand(rest);
+      return (await import('./export.ts')).exportCommand(rest);
     case 'compensate':
-      return compensateCommand(rest);
+      return (await import('./compensate.ts')).compensateCommand(rest);
     case 'inspect':
-      return inspectCommand(rest);
+      return (await import('./inspect.ts')).inspectCommand(rest);
     case undefined:
     case '-h':
     case '--help':
     case 'help':
-      process.stdout.write(USAGE + '\n');
+      process.stdout.write((await usage()) + '\n');
       return 0;
     case '--version':
       process.stdout.write(VERSION + '\n');
       return 0;
     default:
-      throw new UsageError(`unknown command "${command}"\n${USAGE}`);
+      throw new UsageError(`unknown command "${command}"\n${await usage()}`);
   }
 }
 

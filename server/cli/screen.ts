@@ -18,7 +18,8 @@ import { progressBar } from './progress.ts';
 export const SCREEN_USAGE = `redline screen --licences FILE --zones FILE [--zones FILE …] [--reserves FILE]
   [--licence-crs EPSG:n] [--zone-crs EPSG:n] [--reserve-crs EPSG:n] [--datum-shift dx,dy,dz[,rx,ry,rz,ppm]]
   [--sliver-m2 1] [--map key=FIELD …] [--encoding GBK|UTF-8] [--workers N] [--out DIR]
-  [--licence-layer NAME] [--zone-layer NAME …] [--reserve-layer NAME]   (sources with several layers)`;
+  [--licence-layer NAME] [--zone-layer NAME …] [--reserve-layer NAME]   (sources with several layers)
+  [--remaining]   (also write remaining.geojson: what remains of each licence that exits in part)`;
 
 interface LoadedLayer {
   layer: Layer;
@@ -79,6 +80,7 @@ export async function screenCommand(argv: string[]): Promise<number> {
       'licence-layer': { type: 'string' },
       'zone-layer': { type: 'string', multiple: true },
       'reserve-layer': { type: 'string' },
+      remaining: { type: 'boolean', default: false },
     },
     strict: true,
   });
@@ -128,6 +130,7 @@ export async function screenCommand(argv: string[]): Promise<number> {
       fieldOverrides,
       sliverM2,
       datumShift,
+      remainingRanges: values.remaining,
       pool,
       onProgress: (done, total) => bar.update(done, total),
     });
@@ -140,7 +143,7 @@ export async function screenCommand(argv: string[]): Promise<number> {
   const out = values.out!;
   const seconds = (performance.now() - started) / 1000;
   const run = runRecord(argv, { licences, zones, reserves }, result, datumShift ?? null, seconds);
-  await writeScreening(out, result, run, reserves !== undefined);
+  await writeScreening(out, result, run, reserves !== undefined, values.remaining);
   phase('write outputs');
 
   for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`);

@@ -208,6 +208,8 @@ export class RunJobs {
       const reserves = run.reserves === null ? undefined : await this.input(run.reserves);
       const result = await screen({
         licences, zones, reserves, pool,
+        // the review shows what remains of each licence
+        remainingRanges: true,
         sliverM2: options.sliver_m2,
         fieldOverrides: parseFieldOverrides(Object.entries(options.map).map(([k, v]) => `${k}=${v}`)),
         datumShift: options.datum_shift ? parseDatumShift(options.datum_shift) : undefined,

@@ -4,6 +4,7 @@
  * their exit shares. Inputs are re-read from the paths run.json recorded, and refused when their
  * SHA-256 differs: an export must describe the data that was screened, not a later edit of it.
  */
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crsFromEpsg } from '../geo/crs.ts';
@@ -113,7 +114,12 @@ async function geojsonLayer(dir: string, file: string, name: string, columns: st
 /** One layer of a screening, ready for `writeLayer`. */
 export async function screeningLayer(dir: string, which: ScreeningLayerName): Promise<ExportLayer> {
   if (which === 'exit_ranges') return geojsonLayer(dir, 'overlaps.geojson', which, SCREENING_FIELDS);
-  if (which === 'remaining_parts') return geojsonLayer(dir, 'remaining.geojson', which, ['licence_id', 'name', 'status', 'remaining_parts']);
+  if (which === 'remaining_parts') {
+    if (!existsSync(join(dir, 'remaining.geojson')) && existsSync(join(dir, 'run.json'))) {
+      throw new InputError(join(dir, 'remaining.geojson'), 'not written: the screening was run without --remaining; screen again with --remaining');
+    }
+    return geojsonLayer(dir, 'remaining.geojson', which, ['licence_id', 'name', 'status', 'remaining_parts']);
+  }
   const run = JSON.parse(await readText(dir, 'run.json')) as RunRecord;
   if (which === 'licences') {
     const { layer, crs } = await reread(run.inputs.licences);

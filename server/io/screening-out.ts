@@ -83,7 +83,7 @@ export function remainingGeoJson(licences: readonly LicenceResult[]): string {
     .filter((l) => l.status === 'partial' && l.remainingRangeLonLat && l.remainingRangeLonLat.length > 0)
     .map((l) => {
       const properties = { licence_id: l.licenceId, name: l.name, status: l.status, remaining_parts: l.remainingParts };
-      return `{"type":"Feature","properties":${JSON.stringify(properties)},"geometry":${multiPolygonJson(l.remainingRangeLonLat ?? [])}}`;
+      return `{"type":"Feature","properties":${JSON.stringify(properties)},"geometry":${l.remainingRangeJson ?? multiPolygonJson(l.remainingRangeLonLat ?? [])}}`;
     });
   return '{"type":"FeatureCollection","name":"remaining",' +
     '"crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::4490"}},' +
@@ -102,6 +102,7 @@ export async function writeScreening(
   result: ScreeningResult,
   run: object,
   withReserves: boolean,
+  withRemaining = false,
 ): Promise<string[]> {
   await mkdir(dir, { recursive: true });
   const written: string[] = [];
@@ -122,7 +123,8 @@ export async function writeScreening(
     await rm(join(dir, 'reserves.csv'), { force: true });
   }
   await put('overlaps.geojson', overlapsGeoJson(result.licences));
-  await put('remaining.geojson', remainingGeoJson(result.licences));
+  if (withRemaining) await put('remaining.geojson', remainingGeoJson(result.licences));
+  else await rm(join(dir, 'remaining.geojson'), { force: true });
   await put('run.json', JSON.stringify(run, null, 2) + '\n');
   return written;
 }

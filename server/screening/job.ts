@@ -18,6 +18,8 @@ export interface OverlayJob {
   licences: { id: number; geometry: MultiPolygon; blocks: { block: number; geometry: MultiPolygon }[] }[];
   datumShift?: DatumShift;
   sliverM2: number;
+  /** send back the remaining ranges' geometry */
+  remainingRanges: boolean;
 }
 
 /** A licence whose overlay failed, with GEOS's reason. */
@@ -38,7 +40,7 @@ export async function runJob(job: OverlayJob, emit: (results: TaskResult[]) => v
   for (const l of job.licences) {
     try {
       const near = zones.near(clipBox(multiPolygonBBox(l.geometry)));
-      batch.push(runTask({ id: l.id, plane: job.plane, licence: l.geometry, zones: near, blocks: l.blocks, sliverM2: job.sliverM2 }));
+      batch.push(runTask({ id: l.id, plane: job.plane, licence: l.geometry, zones: near, blocks: l.blocks, sliverM2: job.sliverM2 }, job.remainingRanges));
     } catch (err) {
       // the main process knows the licence by its index; it turns this into its id and file
       throw new LicenceFailure(l.id, (err as Error).message);

@@ -108,7 +108,9 @@ export async function screen(options: ScreeningOptions): Promise<ScreeningResult
 
   const pool = options.pool ?? new OverlayPool(defaultWorkers(licences.length, options.workers));
   const results = new Map<number, TaskResult>();
-  const geometryJson = new Map<number, string>();
+  // GeoJSON text of the exit and remaining ranges, made while the workers overlay the next
+  // licences: the main process would otherwise sit idle, then spend a quarter second at the end
+  const geometryJson = new Map<number, { exit: string | null; remaining: string | null }>();
   const total = licences.length;
   try {
     const jobs = buildJobs(licences, zones, blocksOf, options, transformTo, sliverM2, Math.max(1, pool.workers));
@@ -116,7 +118,9 @@ export async function screen(options: ScreeningOptions): Promise<ScreeningResult
     await pool.run(jobs, (batch) => {
       for (const r of batch) {
         results.set(r.id, r);
-        if (r.exitRangeLonLat.length > 0) geometryJson.set(r.id, multiPolygonJson(r.exitRangeLonLat));
+        const exit = r.exitRangeLonLat.length > 0 ? multiPolygonJson(r.exitRangeLonLat) : null;
+        const remaining = r.remainingRangeLonLat && r.remainingRangeLonLat.length > 0 ? multiPolygonJson(r.remainingRangeLonLat) : null;
+        if (exit !== null || remaining !== null) geometryJson.set(r.id, { exit, remaining });
       }
       options.onProgress?.(results.size, total);
     });
@@ -203,6 +207,7 @@ function buildJobs(
         })),
         datumShift: options.datumShift,
         sliverM2,
+        remainingRanges: options.remainingRanges ?? false,
       });
     }
   }
@@ -278,7 +283,7 @@ function readBlocks(layer: LayerInput, m: FieldMapping): Block[] {
 function toLicenceResult(
   l: Licence,
   r: TaskResult,
-  exitRangeJson: string | null,
+  json: { exit: string | null; remaining: string | null } | null,
   zones: readonly ZoneFeature[],
   sliverM2: number,
 ): LicenceResult {
@@ -303,7 +308,8 @@ function toLicenceResult(
     zones: rows,
     warnings: r.warnings,
     exitRangeLonLat: r.exitRangeLonLat,
-    exitRangeJson,
+    exitRangeJson: json?.exit ?? null,
+    remainingRangeJson: json?.remaining ?? null,
     remainingRangeLonLat: r.remainingRangeLonLat,
     plane: l.plane,
   };

@@ -17,7 +17,7 @@ export interface TaskResult extends Omit<OverlayResult, 'exitRange' | 'remaining
 const toLonLatOf = new Map<string, Transform>();
 
 /** Runs one licence's overlay; the same code in-process and in a worker process. */
-export function runTask(task: OverlayTask): TaskResult {
+export function runTask(task: OverlayTask, remainingRanges = true): TaskResult {
   const { exitRange, remainingRange, ...result } = overlayLicence(task);
   const key = planeKey(task.plane);
   let t = toLonLatOf.get(key);
@@ -26,5 +26,5 @@ export function runTask(task: OverlayTask): TaskResult {
     toLonLatOf.set(key, t);
   }
   const project = (mp: MultiPolygon): MultiPolygon => mp.map((polygon) => polygon.map((ring) => t(ring)));
-  return { ...result, exitRangeLonLat: project(exitRange), remainingRangeLonLat: remainingRange && project(remainingRange) };
+  return { ...result, exitRangeLonLat: project(exitRange), remainingRangeLonLat: remainingRanges && remainingRange ? project(remainingRange) : null };
 }

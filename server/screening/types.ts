@@ -24,6 +24,11 @@ export interface ScreeningOptions {
   sliverM2?: number;
   /** Bursa-Wolf parameters to CGCS2000 for Xian 80 / Beijing 54 inputs */
   datumShift?: DatumShift;
+  /**
+   * keep each licence's remaining range (licence − zones) as geometry; off by default: the
+   * remaining parts are always counted, but their geometry costs a tenth of a county run
+   */
+  remainingRanges?: boolean;
   /** worker processes for the overlay; 0 runs in this process. Default: one per core. */
   workers?: number;
   /** an overlay pool started earlier (so it warms up while the inputs are read); closed here */
@@ -62,9 +67,12 @@ export interface LicenceResult {
   exitRangeJson: string | null;
   /**
    * licence − zones in lon/lat, parts of at least the sliver size ([] for a whole exit); null
-   * when no zone takes area from the licence
+   * when no zone takes area from the licence, or when the screening was not asked to keep it
+   * (ScreeningOptions.remainingRanges)
    */
   remainingRangeLonLat: MultiPolygon | null;
+  /** the same as GeoJSON geometry text, when there is a remaining range */
+  remainingRangeJson: string | null;
   /** the plane the licence was analysed in */
   plane: GaussKruger;
 }

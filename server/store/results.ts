@@ -155,6 +155,7 @@ export function readResult(db: Db, runId: number): ScreeningResult | null {
       exitRangeLonLat: exit ? wkbToMultiPolygon(parseBlob(exit).wkb) : [],
       exitRangeJson: null,
       remainingRangeLonLat: r.remaining_range === null ? null : wkbToMultiPolygon(r.remaining_range),
+      remainingRangeJson: null,
       plane: d.plane,
     };
   });

@@ -248,7 +248,7 @@ export interface Store {
 
   /** screening.csv rows of a run, filtered and paged, in the order of the licence file */
   results(runId: number, query?: ResultQuery): Promise<Page<ScreeningRow>>;
-  /** the stored result rebuilt (exitRangeJson is null: it is a cache of the writer) */
+  /** the stored result rebuilt (exitRangeJson and remainingRangeJson are null: caches of the writer) */
   result(runId: number): Promise<ScreeningResult | null>;
   exitRanges(runId: number): Promise<ExitRange[]>;
 

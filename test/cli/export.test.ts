@@ -33,7 +33,7 @@ beforeAll(() => {
     for (const ext of ['shp', 'shx', 'dbf', 'prj']) cpSync(join(SAMPLE, `${f}.${ext}`), at('in', `${f}.${ext}`));
   }
   const r = runCli(['screen', '--licences', at('in', 'licences.shp'), '--zones', at('in', 'redline.shp'),
-    '--zones', at('in', 'nature_reserve.shp'), '--reserves', at('in', 'reserve_blocks.shp'), '--out', out]);
+    '--zones', at('in', 'nature_reserve.shp'), '--reserves', at('in', 'reserve_blocks.shp'), '--remaining', '--out', out]);
   expect(r.code).toBe(0);
   screening = readCsv(readFileSync(join(out, 'screening.csv'), 'utf8'));
   reserves = readCsv(readFileSync(join(out, 'reserves.csv'), 'utf8'));
@@ -124,6 +124,12 @@ describe('redline export --screening', () => {
     expect(existsSync(at('changed.gpkg'))).toBe(false);
     const unknown = runCli(['export', '--screening', out, '--layer', 'parcels', '--to', at('p.gpkg')]);
     expect(unknown.stderr).toContain('unknown --layer "parcels"');
+    // a screening without --remaining has no remaining parts to export, and says how to get them
+    const plain = at('plain');
+    expect(runCli(['screen', '--licences', join(SAMPLE, 'licences.shp'), '--zones', join(SAMPLE, 'redline.shp'), '--out', plain]).code).toBe(0);
+    expect(existsSync(join(plain, 'remaining.geojson'))).toBe(false);
+    const none = runCli(['export', '--screening', plain, '--layer', 'remaining_parts', '--to', at('r.gpkg')]);
+    expect(none.stderr.trim()).toBe(`redline: ${join(plain, 'remaining.geojson')}: not written: the screening was run without --remaining; screen again with --remaining`);
   });
 });
 

@@ -32,7 +32,7 @@ beforeAll(async () => {
   }
   run = await runToEnd(svc.base, { licences: ids.licences, zones: [ids.redline, ids.nature_reserve], reserves: ids.reserve_blocks });
   const r = runCli(['screen', '--licences', join(SAMPLE, 'licences.shp'), '--zones', join(SAMPLE, 'redline.shp'),
-    '--zones', join(SAMPLE, 'nature_reserve.shp'), '--reserves', join(SAMPLE, 'reserve_blocks.shp'), '--out', cliOut()]);
+    '--zones', join(SAMPLE, 'nature_reserve.shp'), '--reserves', join(SAMPLE, 'reserve_blocks.shp'), '--remaining', '--out', cliOut()]);
   expect(r.code, r.stderr).toBe(0);
   cli = readCsv(readFileSync(join(cliOut(), 'screening.csv'), 'utf8'));
 });

@@ -89,6 +89,7 @@ export function screeningResult(n: number): ScreeningResult {
       warnings: i % 4 === 0 ? [`licence ${i}: self-intersection repaired`, 'second | warning'] : [],
       exitRangeLonLat: exit, exitRangeJson: null,
       remainingRangeLonLat: status === 'partial' ? [[Float64Array.from([118, 41, 118, 41.5, 118.5, 41, 118, 41])]] : status === 'whole' ? [] : null,
+      remainingRangeJson: null,
       plane: PLANE,
     };
   });

@@ -173,7 +173,7 @@ describe('runs and results', () => {
     expect(result.licences.map((l) => [l.licenceId, l.exitAreaEllipsoidal])).toEqual(direct.licences.map((l) => [l.licenceId, l.exitAreaEllipsoidal]));
     await store.finishRun(run.id, result);
     const back = await store.result(run.id);
-    expect(back).toEqual({ ...result, licences: result.licences.map((l) => ({ ...l, exitRangeJson: null })) });
+    expect(back).toEqual({ ...result, licences: result.licences.map((l) => ({ ...l, exitRangeJson: null, remainingRangeJson: null })) });
     expect((await store.exitRanges(run.id)).length).toBe(result.licences.filter((l) => l.exitRangeLonLat.length > 0).length);
   });
 });
