@@ -9,8 +9,8 @@ need_pkgs=()
 have() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 # libgdal-dev: headers and library for gdal-async; gdal-bin: ogr2ogr/ogrinfo (test oracles);
 # postgis: the reference overlay in tests and the benchmark peer; chromium and a CJK font: the
-# end-to-end test of the web app in a real headless browser.
-for p in libgdal-dev gdal-bin postgis postgresql-15-postgis-3 chromium fonts-wqy-microhei; do
+# end-to-end test of the web app in a real headless browser; zip: the tests zip real shapefiles.
+for p in libgdal-dev gdal-bin postgis postgresql-15-postgis-3 chromium fonts-wqy-microhei zip; do
   have "$p" || need_pkgs+=("$p")
 done
 if [ ${#need_pkgs[@]} -gt 0 ]; then

@@ -131,11 +131,11 @@ export function gdalCases(c: Corpus): void {
   header.write('SQLite format 2\0', 0, 'latin1');
   c.add({
     file: put('bad-header.gpkg', header), case: 'a GeoPackage whose SQLite header is damaged',
-    expect: { match: `^${ERR}/bad-header\\.gpkg: not a readable GeoPackage file \\(.+\\)$` },
+    expect: `${ERR}/bad-header.gpkg: not a readable GeoPackage file: damaged, cut off, or another format`,
   });
   c.add({
     file: put('truncated.gpkg', two.subarray(0, Math.floor(two.length / 2))), case: 'a GeoPackage cut off at half its length',
-    expect: { match: `^${ERR}/truncated\\.gpkg: .+` },
+    expect: `${ERR}/truncated.gpkg: not a readable GeoPackage file: damaged, cut off, or another format`,
   });
   c.add({
     file: put('empty.gpkg', Buffer.alloc(0)), case: 'an empty GeoPackage (0 bytes)',
@@ -155,7 +155,7 @@ export function gdalCases(c: Corpus): void {
   const kml = convert(c, [{ properties: { Name: '某某铁矿' }, geometry: polygon(rect(117.2, 40.1, 0.01)) }], 'out.kml', ['-f', 'KML']).toString('utf8');
   c.add({
     file: put('truncated.kml', kml.slice(0, kml.indexOf('<coordinates>') + 40)), case: 'a KML cut off inside its coordinates',
-    expect: { match: `^${ERR}/truncated\\.kml: .+` },
+    expect: `${ERR}/truncated.kml: not a readable KML file: damaged, cut off, or another format`,
   });
 
   const lines: SrcFeature[] = [
@@ -174,20 +174,20 @@ export function gdalCases(c: Corpus): void {
   c.add({
     file: put('truncated.dxf', hatches.subarray(0, lastHatch + 50)),
     case: 'a DXF of 3 areas cut off inside the third (no EOF marker): must be refused, not read as 2 areas',
-    expect: { match: `^${ERR}/truncated\\.dxf: .+` },
+    expect: `${ERR}/truncated.dxf: truncated: a DXF ends with an EOF marker and this one does not (cut off while copying?)`,
   });
 
   const fgb = convert(c, LICENCES, 'out.fgb', ['-f', 'FlatGeobuf', '-a_srs', 'EPSG:4527']);
   c.add({
     file: put('truncated.fgb', fgb.subarray(0, fgb.length - 150)),
     case: 'a FlatGeobuf cut off inside its last feature: must be refused, not read as the features before the cut',
-    expect: { match: `^${ERR}/truncated\\.fgb: .+` },
+    expect: `${ERR}/truncated.fgb: truncated or damaged: the file announces 3 features but 2 could be read`,
   });
   const magic = Buffer.from(fgb);
   magic.write('fgX', 0, 'latin1');
   c.add({
     file: put('bad-magic.fgb', magic), case: 'a FlatGeobuf whose magic bytes are damaged',
-    expect: { match: `^${ERR}/bad-magic\\.fgb: not a readable FlatGeobuf file \\(.+\\)$` },
+    expect: `${ERR}/bad-magic.fgb: not a readable FlatGeobuf file: damaged, cut off, or another format`,
   });
 }
 

@@ -79,7 +79,7 @@ function crsFromReport(report: LayerReport, layer: Layer): DatasetCrs {
  * Messages name the file as the user knows it: the folder it sat in (an upload's temporary
  * folder) is taken out of every path in them.
  */
-function relabel(err: unknown, folder: string): unknown {
+export function relabel(err: unknown, folder: string): unknown {
   if (!(err instanceof InputError)) return err;
   const strip = (s: string): string => s.split(folder).join('');
   return new InputError(strip(err.file), strip(err.reason), err.feature);

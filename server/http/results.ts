@@ -81,7 +81,7 @@ export function parseResultsQuery(req: Request): ResultsRequest {
   if (bad !== undefined) throw badRequest(`status=${bad}: expected ${STATUSES.join(', ')}`);
   const type = one(req, 'licence_type');
   if (type !== undefined && type !== '' && !['mining', 'exploration', 'enterprise'].includes(type)) {
-    throw badRequest(`licence_type=${type}: expected mining or exploration`);
+    throw badRequest(`licence_type=${type}: expected mining, exploration or enterprise`);
   }
   const sort = one(req, 'sort');
   if (sort !== undefined && sort !== '' && !(SORTABLE as readonly string[]).includes(sort)) {

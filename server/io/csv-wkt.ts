@@ -45,11 +45,22 @@ export interface CsvWktContents {
   bbox: BBox | null;
 }
 
-/** Numbers stay numbers when the whole column is numeric; ids with leading zeros stay text. */
+/**
+ * Numbers stay numbers when the whole column is numeric and every value survives as a number
+ * (so ids with leading zeros or more digits than a double holds, like 22-digit licence numbers,
+ * stay text).
+ */
 function columnValues(rows: string[][], k: number): (string | number | null)[] {
   const cells = rows.map((r) => (r[k] ?? '').trim());
-  const numeric = cells.every((c) => c === '' || (/^-?\d+(\.\d+)?([eE][-+]?\d+)?$/.test(c) && !/^-?0\d/.test(c)));
+  const numeric = cells.every((c) => c === '' || (/^-?\d+(\.\d+)?$/.test(c) && !/^-?0\d/.test(c) && exactNumber(c)));
   return cells.map((c) => (c === '' ? null : numeric ? Number(c) : c));
+}
+
+/** Whether a decimal text reads back the same from a double (trailing zeros aside). */
+function exactNumber(c: string): boolean {
+  const n = Number(c);
+  const canon = c.includes('.') ? c.replace(/0+$/, '').replace(/\.$/, '') : c;
+  return String(n) === canon.replace(/^-0$/, '0');
 }
 
 export function readCsvWkt(text: string, encoding: EncodingChoice, file: string): CsvWktContents {

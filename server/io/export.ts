@@ -8,7 +8,7 @@
  * written under a temporary name in the target folder and renamed at the end.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { basename, dirname, extname, join } from 'node:path';
 import iconv from 'iconv-lite';
@@ -118,13 +118,16 @@ export async function writeLayer(layer: ExportLayer, path: string, options: Expo
   const notes = layer.fields.flatMap((f, i) => (names[i] !== f.name ? [`field ${f.name} is ${names[i]} in the shapefile`] : []));
 
   // GeoPackage: a new layer in an existing file is normal (one package, many layers).
+  // A GeoPackage that exists gets its new layer in a copy, renamed over it at the end: a failure
+  // half-way leaves the package as it was (GDAL's transactions are not exposed by gdal-async).
   const inPlace = format === 'geopackage' && existsSync(path);
-  const tmpDir = inPlace ? null : join(dir, `.redline-export-${process.pid}-${Date.now()}`);
-  const target = tmpDir ? join(tmpDir, basename(path)) : path;
-  if (tmpDir) await mkdir(tmpDir);
+  const tmpDir = join(dir, `.redline-export-${process.pid}-${Date.now()}`);
+  const target = join(tmpDir, basename(path));
+  await mkdir(tmpDir);
+  if (inPlace) await copyFile(path, target);
   let ds: GdalTypes.Dataset | null = null;
   try {
-    ds = inPlace ? g.open(path, 'r+', 'GPKG') : g.drivers.get(DRIVER[format]).create(target);
+    ds = inPlace ? g.open(target, 'r+', 'GPKG') : g.drivers.get(DRIVER[format]).create(target);
     if (inPlace) {
       const old = ds.layers.count() > 0 ? findLayer(ds, layer.name) : -1;
       if (old >= 0 && !options.overwrite) throw new ExportError(`${path} already has a layer "${layer.name}"; replace it with --overwrite`);
@@ -156,15 +159,13 @@ export async function writeLayer(layer: ExportLayer, path: string, options: Expo
     for (const f of cut) notes.push(`field ${f}: values longer than the DBF's ${DBF_STRING_BYTES} bytes were cut`);
     ds.close();
     ds = null;
-    if (tmpDir) {
-      const written = await readdir(tmpDir);
-      for (const t of targets) await rm(t, { force: true });
-      for (const f of written) await rename(join(tmpDir, f), join(dir, f));
-    }
+    const written = await readdir(tmpDir);
+    if (format !== 'geopackage') for (const t of targets) await rm(t, { force: true });
+    for (const f of written) await rename(join(tmpDir, f), join(dir, f));
     return { format, files: format === 'shapefile' ? targets.filter((t) => existsSync(t)) : [path], features: layer.features.length, notes };
   } finally {
     ds?.close();
-    if (tmpDir) await rm(tmpDir, { recursive: true, force: true });
+    await rm(tmpDir, { recursive: true, force: true });
   }
 }
 

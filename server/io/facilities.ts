@@ -82,7 +82,15 @@ function gdalPoints(path: string, count: number): (Float64Array | null)[] {
  * Point coordinates per feature of a point layer read by readLayer (which does not build
  * points), in the file's CRS; null for other layers.
  */
+/** Facility layers come as points: these are the formats whose points redline reads. */
+const FACILITY_FORMATS = ['.shp', '.zip', '.geojson', '.json'];
+
 export async function facilityPoints(path: string, layer: Layer): Promise<(Float64Array | null)[] | null> {
+  // Other formats go through GDAL, which keeps polygons only: their points would be lost and
+  // the facilities item silently 0.
+  if (!FACILITY_FORMATS.includes(extname(path).toLowerCase())) {
+    throw new InputError(path, `a facility layer must be a shapefile (.shp or a .zip of one) or GeoJSON; convert it with ogr2ogr first`);
+  }
   if (layer.kind !== 'point') return null;
   return ['.geojson', '.json'].includes(extname(path).toLowerCase()) ? geoJsonPoints(path) : gdalPoints(path, layer.features.length);
 }

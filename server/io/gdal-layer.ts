@@ -23,12 +23,7 @@ const require = createRequire(import.meta.url);
 type Gdal = typeof GdalTypes;
 let gdalModule: Gdal | null = null;
 function gdal(): Gdal {
-  if (!gdalModule) {
-    gdalModule = require('gdal-async') as Gdal;
-    // A DXF's closed polylines are the boundaries CAD users draw; GDAL reads them as lines
-    // unless told that closed means area.
-    gdalModule.config.set('DXF_CLOSED_LINE_AS_POLYGON', 'TRUE');
-  }
+  gdalModule ??= require('gdal-async') as Gdal;
   return gdalModule;
 }
 
@@ -54,11 +49,15 @@ export interface LayerSummary {
   geometryType: string;
 }
 
-function openDataset(path: string, fmt: GdalFormat): GdalTypes.Dataset {
+function openDataset(path: string, fmt: GdalFormat, source = path): GdalTypes.Dataset {
   try {
     return gdal().open(path, 'r', fmt.drivers);
   } catch (err) {
-    throw new InputError(path, `not a readable ${fmt.label} file (${(err as Error).message})`);
+    // named by what the user gave (a zipped geodatabase is opened from a temporary folder)
+    // GDAL's own words are mostly "Error opening dataset": say what that means to the user
+    const why = (err as Error).message;
+    const detail = /^error opening dataset$/i.test(why.trim()) ? '' : ` (${why})`;
+    throw new InputError(source, `not a readable ${fmt.label} file: damaged, cut off, or another format${detail}`);
   }
 }
 
@@ -89,7 +88,19 @@ export async function readGdalLayer(
   path: string, fmt: GdalFormat, wanted: string | null, source: string, files: SourceFile[], flag = '--layer NAME',
 ): Promise<Layer> {
   if (fmt.format === 'dxf') await checkDxfEnd(path, source);
-  const ds = openDataset(path, fmt);
+  // A DXF's closed polylines are the boundaries CAD users draw; GDAL reads them as lines unless
+  // told that closed means area. Set for this read only, and restored.
+  const before = gdal().config.get('DXF_CLOSED_LINE_AS_POLYGON');
+  if (fmt.format === 'dxf') gdal().config.set('DXF_CLOSED_LINE_AS_POLYGON', 'TRUE');
+  try {
+    return readOpened(path, fmt, wanted, source, files, flag);
+  } finally {
+    if (fmt.format === 'dxf') gdal().config.set('DXF_CLOSED_LINE_AS_POLYGON', before);
+  }
+}
+
+function readOpened(path: string, fmt: GdalFormat, wanted: string | null, source: string, files: SourceFile[], flag: string): Layer {
+  const ds = openDataset(path, fmt, source);
   try {
     const all = summaries(ds);
     const withFeatures = all.filter((l) => l.features > 0);

@@ -168,6 +168,11 @@ describe('redline compensate --policy hainan-2023', () => {
       ]);
       expect(json.licences[0].warnings.join()).toMatch(/facilities_yuan of the finance table is not used/);
     }
+    // the same points in a GeoPackage: refused, not read as an empty layer (a facilities item of 0)
+    execFileSync('ogr2ogr', ['-f', 'GPKG', at('facilities.gpkg'), at('facilities.geojson')], { stdio: 'pipe' });
+    const gpkg = runCli(['compensate', '--policy', 'hainan-2023', '--screening', at('hainan'), '--finance', at('hainan.csv'), '--facilities', at('facilities.gpkg'), '--out', at('f-gpkg')]);
+    expect(gpkg.code).toBe(2);
+    expect(gpkg.stderr.trim()).toBe(`redline: ${at('facilities.gpkg')}: a facility layer must be a shapefile (.shp or a .zip of one) or GeoJSON; convert it with ogr2ogr first`);
   });
 
   it('refuses a screening against other zone types than the profile\'s', () => {

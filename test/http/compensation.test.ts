@@ -84,6 +84,10 @@ describe('compensation of a red-line-only run under hainan-2023', () => {
     expect(bad.status).toBe(422);
     expect(bad.body.message).toMatch(new RegExp(`row 2 \\(licence ${MINE}\\): column paid_price_yuan`));
     expect((await call(svc.base, 'PUT', path, { colour: 'red' })).status).toBe(400);
+    // money as a JSON number would lose digits in the double: refused, with the reason
+    const float = await call<Body>(svc.base, 'PUT', path, { ...cells, paid_price_yuan: 12345678901234567.89 });
+    expect(float.status).toBe(400);
+    expect(float.body.message).toMatch(/paid_price_yuan: give the amount as text .*not a JSON number/);
     const ok = await call<Body>(svc.base, 'PUT', path, { ...cells, paid_price_yuan: '22345678.90' });
     expect(ok.status, JSON.stringify(ok.body)).toBe(200);
     expect(ok.body).toMatchObject({ licence_id: MINE, paid_price_yuan: '22345678.90' });

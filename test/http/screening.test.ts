@@ -124,7 +124,12 @@ describe('a run', () => {
     expect((await get('licence_type=exploration')).total).toBe(15);
     const mining = await get('licence_type=mining&status=whole');
     expect(mining.counts.whole + mining.counts.partial + mining.counts.none + mining.counts.sliver + mining.counts.touch).toBe(45);
-    expect((await get(`q=${encodeURIComponent('铁矿')}&limit=100`)).items.every((x) => (x.name as string).includes('铁矿'))).toBe(true);
+    expect(mining.items.length).toBe(mining.counts.whole);
+    expect(mining.items.every((x) => x.status === 'whole' && x.licence_type === 'mining')).toBe(true);
+    const iron = await get(`q=${encodeURIComponent('铁矿')}&limit=100`);
+    expect(iron.total).toBe(all.filter((x) => (x.name as string).includes('铁矿')).length);
+    expect(iron.total).toBeGreaterThan(0);
+    expect(iron.items.every((x) => (x.name as string).includes('铁矿'))).toBe(true);
     expect((await get(`q=${MINE.slice(0, 12)}`)).items.some((x) => x.licence_id === MINE)).toBe(true);
     const sorted = (await get('sort=exit_area_plane_m2&order=desc&limit=10000')).items.map((x) => x.exit_area_plane_m2 as number);
     expect(sorted).toEqual([...sorted].sort((a, b) => b - a));

@@ -168,6 +168,12 @@ describe('formats read through GDAL', () => {
     expect((await inputError(readLayer(at('file.gdb')))).reason).toMatch(/File Geodatabase is a folder/);
     writeFileSync(at('empty.fgb'), '');
     expect((await inputError(readLayer(at('empty.fgb')))).reason).toBe('the file is empty (0 bytes)');
+    // a damaged geodatabase in a zip is named by the zip, never by the temporary folder it was opened from
+    mkdirSync(at('broken.gdb'), { recursive: true });
+    writeFileSync(join(at('broken.gdb'), 'a00000001.gdbtable'), 'not a table');
+    execFileSync('zip', ['-qr', 'broken-gdb.zip', 'broken.gdb'], { cwd: tmp.path });
+    const zipped = await inputError(readLayer(at('broken-gdb.zip')));
+    expect(zipped.message).toBe(`${at('broken-gdb.zip')}: not a readable File Geodatabase file: damaged, cut off, or another format`);
   });
 });
 
@@ -184,6 +190,9 @@ describe('CSV with a WKT column', () => {
     const layer = await readLayer(at('wkt-gbk.csv'));
     expect(layer.encoding).toEqual({ name: 'gb18030', how: 'detected' });
     expect(layer.features[0].attributes).toEqual({ 编号: '0012', 名称: MINE });
+    // 22-digit licence numbers are more digits than a double holds: they stay text, distinct
+    writeFileSync(at('wkt-ids.csv'), 'WKT,许可证号\n"POLYGON ((0 0,1 0,1 1,0 0))",3301062010011120056789\n"POLYGON ((0 0,1 0,1 1,0 0))",3301062010011120056790\n');
+    expect((await readLayer(at('wkt-ids.csv'))).features.map((f) => f.attributes.许可证号)).toEqual(['3301062010011120056789', '3301062010011120056790']);
     expect(signedArea2(layer.features[0].geometry![0][0])).toBeLessThan(0);
   });
 

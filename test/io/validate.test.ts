@@ -163,8 +163,8 @@ describe('validateGeometry agrees with GEOS IsValid', () => {
   });
 });
 
-describe('speed', () => {
-  it('a 200,000-vertex ring in well under a second', () => {
+describe('a big valid ring', () => {
+  it('a 200,000-vertex star ring has no findings (the edge index at scale)', () => {
     const n = 200_000;
     const ring = new Float64Array(2 * (n + 1));
     for (let i = 0; i <= n; i++) {

@@ -118,6 +118,12 @@ export function caseRoutes(app: Express, ctx: Context): void {
       const col = k.trim().toLowerCase();
       if (!Object.hasOwn(FINANCE_COLUMNS, col)) throw badRequest(`${k}: not a finance column (${Object.keys(FINANCE_COLUMNS).join(', ')})`);
       if (v !== null && typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') throw badRequest(`${k}: give the cell as text`);
+      // A JSON number is a double: 12345678901234567.89 would arrive as 12345678901234568. Money,
+      // quantities and shares come as text, so every digit typed reaches decimal.js.
+      const type = FINANCE_COLUMNS[col as keyof typeof FINANCE_COLUMNS];
+      if (typeof v === 'number' && (type === 'money' || type === 'quantity' || type === 'share')) {
+        throw badRequest(`${k}: give the amount as text ("${v}"), not a JSON number, so no digit is lost`);
+      }
       const text = v === null ? '' : String(v).trim();
       cells[col] = text === '' ? null : text;
     }

@@ -2,7 +2,7 @@
  * A run's finance table (uploaded as `redline compensate` reads it) and its compensation under a
  * policy profile.
  */
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import type { Express } from 'express';
 import { compensate } from '../../compensation/engine.ts';
 import { findProfile, profileIds } from '../../compensation/registry.ts';
@@ -11,6 +11,7 @@ import { actor, doneResult, param, runOr404, type Context } from '../context.ts'
 import { checkFinanceTable, compensationItems, financeTable, screeningInput } from '../compensation.ts';
 import { badRequest, conflict } from '../errors.ts';
 import { runId } from '../ids.ts';
+import { relabel } from '../import.ts';
 import { mainFile, receiveUpload } from '../uploads.ts';
 
 export function compensationRoutes(app: Express, ctx: Context): void {
@@ -20,6 +21,8 @@ export function compensationRoutes(app: Express, ctx: Context): void {
     let finance: FinanceFile;
     try {
       finance = await readFinance(join(upload.dir, mainFile(upload.files).filename));
+    } catch (err) {
+      throw relabel(err, upload.dir + sep);
     } finally {
       await upload.remove();
     }

@@ -89,7 +89,8 @@ async function events(ctx: Context, req: Request, res: Response): Promise<void> 
   };
   // subscribed before the state is read, so nothing between the two is lost
   const off = ctx.jobs.subscribe(run.id, (e) => {
-    if (ready) void deliver(e);
+    // a failure to build the view ends this stream, never the service
+    if (ready) deliver(e).catch(finish);
     else early.push(e);
   });
   // a comment line now and then keeps proxies from closing an idle stream
