@@ -195,8 +195,10 @@ export class RunJobs {
   private async execute(id: number): Promise<void> {
     let pool: OverlayPool | null = null;
     try {
-      const run = await this.store.startRun(id);
+      // current before the first await: a close() meanwhile must find (and fail) this run
       this.current = { id, pool: null };
+      const run = await this.store.startRun(id);
+      if (this.closed) return;
       this.emit(id, { type: 'progress', done: run.progress.done, total: run.progress.total });
       const options = readOptions(run.options);
       const licences = await this.input(run.licences);

@@ -36,8 +36,9 @@ export class RunCache {
   /** The zone types a done run screened against (run.json's zone_types); [] before it is done. */
   async zoneTypes(run: Run): Promise<ZoneType[]> {
     if (run.status !== 'done') return [];
-    const known = this.zoneTypesOf.get(run.id);
+    const known = this.zoneTypesOf.get(run.id) ?? run.summary?.zoneTypes;
     if (known) return known;
+    // an older run without them in its summary: from its whole result (geometry and all)
     const types = (await this.result(run))?.zoneTypes ?? [];
     this.zoneTypesOf.set(run.id, types);
     return types;

@@ -63,7 +63,7 @@ export function finishRun(db: Db, runId: number, result: ScreeningResult): Run {
       block.run(runId, b.licenceId, b.blockId, b.category, b.blockAreaPlane, b.oreT, b.metalT, b.exitFraction, b.exitOreT, b.exitMetalT, b.note);
     }
     const { licences: _l, blocks: _b, ...meta } = result;
-    const summary = { counts, warnings: result.warnings };
+    const summary = { counts, warnings: result.warnings, zoneTypes: result.zoneTypes };
     const n = result.licences.length;
     db.prepare(
       "UPDATE runs SET status = 'done', summary = ?, result_meta = ?, progress_done = ?, progress_total = ?, finished_at = ?, message = NULL WHERE id = ?",

@@ -21,6 +21,7 @@ import type { BBox, MultiPolygon } from '../geo/types.ts';
 import type { Feature, Layer } from '../io/layer.ts';
 import type { LayerReport } from '../io/report.ts';
 import type { ScreeningRow } from '../io/screening-out.ts';
+import type { ZoneType } from '../screening/fields.ts';
 import type { ScreeningResult, Status } from '../screening/types.ts';
 
 /** JSON as stored and returned (compensation details, options, audit before/after). */
@@ -118,7 +119,8 @@ export interface Run {
   /** why it failed */
   message: string | null;
   /** counts per status and the run's warnings, once done */
-  summary: { counts: Partial<Record<Status, number>>; warnings: string[] } | null;
+  /** zoneTypes: what run.json's zone_types says (runs saved before it was kept: absent) */
+  summary: { counts: Partial<Record<Status, number>>; warnings: string[]; zoneTypes?: ZoneType[] } | null;
   createdAt: string;
   createdBy: string;
   startedAt: string | null;
