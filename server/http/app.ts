@@ -1,6 +1,6 @@
 /**
- * The HTTP service: the API of /tmp/api-contract.md (v1) over the store, and the web app's
- * build at `/`. The app is plain express; `serve.ts` opens the store and listens.
+ * The HTTP service: the API (README "The HTTP API", and /api/openapi.json) over the store, and
+ * the web app's build at `/`. The app is plain express; `serve.ts` opens the store and listens.
  */
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
