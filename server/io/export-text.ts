@@ -29,6 +29,9 @@ export async function writeText(
   if (existsSync(path) && !options.overwrite) throw new ExportError(`${path} exists; choose another name or replace it with --overwrite`);
   const o = { encoding: options.encoding === 'UTF-8' ? 'utf-8' as const : 'gbk' as const };
   const features: WritableFeature[] = layer.features.filter((f) => f.geometry && f.geometry.length > 0);
+  // a boundary-point file has no way to hold a feature without corners: say so, never drop quietly
+  const skipped = layer.features.length - features.length;
+  const notes = skipped > 0 ? [`${skipped} feature(s) without geometry are not in ${path}: a boundary-point file cannot hold them`] : [];
   const csv = extname(path).toLowerCase() === '.csv';
   const format = csv ? 'corner-table' : options.textFormat;
   let data: Buffer;
@@ -53,5 +56,5 @@ export async function writeText(
   const tmp = `${path}.tmp-${process.pid}`;
   await writeFile(tmp, data);
   await rename(tmp, path);
-  return { format: 'text', files: [path], features: features.length, notes: [] };
+  return { format: 'text', files: [path], features: features.length, notes };
 }
