@@ -19,6 +19,7 @@ import { runRoutes } from './routes/runs.ts';
 import { settingsRoutes } from './routes/settings.ts';
 import { tileRoutes } from './routes/tiles.ts';
 import { TileCache } from './tiles.ts';
+import { removeStaleUploads } from './uploads.ts';
 
 export interface AppOptions {
   store: Store;
@@ -91,6 +92,7 @@ export function createApp(options: AppOptions): App {
   }
   app.use(errorHandler);
 
+  void removeStaleUploads(ctx.uploadDir).catch(() => undefined);
   const ready = jobs.start();
   ready.catch((err: unknown) => process.stderr.write(`redline serve: recovering runs failed: ${String(err)}\n`));
   return { app, jobs, ready, close: () => jobs.close() };

@@ -4,7 +4,7 @@
  * parts find each other by name), and the caller removes the folder when the import is over,
  * whatever happened.
  */
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import type { Request, Response } from 'express';
 import multer from 'multer';
@@ -25,6 +25,29 @@ export function safeName(original: string): string {
   // eslint-disable-next-line no-control-regex
   const clean = base.replace(/[\u0000-\u001f\u007f]/g, '').trim();
   return clean === '' || clean === '.' || clean === '..' ? 'upload' : clean;
+}
+
+/**
+ * Upload folders a killed process left behind (an upload is imported and removed within
+ * minutes, so an hour-old one is nobody's): removed at start-up so they do not pile up.
+ */
+export async function removeStaleUploads(root: string, olderThanMs = 3_600_000): Promise<number> {
+  let names: string[];
+  try {
+    names = await readdir(root);
+  } catch {
+    return 0; // no uploads yet
+  }
+  let removed = 0;
+  for (const name of names.filter((n) => n.startsWith('upload-'))) {
+    const path = join(root, name);
+    const s = await stat(path).catch(() => null);
+    if (s && s.isDirectory() && Date.now() - s.mtimeMs > olderThanMs) {
+      await rm(path, { recursive: true, force: true });
+      removed++;
+    }
+  }
+  return removed;
 }
 
 export async function receiveUpload(req: Request, res: Response, root: string, maxBytes: number, maxFiles = 20): Promise<Upload> {
