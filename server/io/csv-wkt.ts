@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import type * as GdalTypes from 'gdal-async';
 import type { Attributes, BBox } from '../geo/types.ts';
 import { InputError } from '../errors.ts';
-import { parseDelimited } from './delimited.ts';
+import type { DelimitedTable } from './delimited.ts';
 import type { EncodingChoice } from './encoding.ts';
 import { polygonsOf } from './gdal-layer.ts';
 import type { Feature, GeometryKind } from './layer.ts';
@@ -27,12 +27,6 @@ export function wktColumn(header: readonly string[]): number {
     if (k >= 0) return k;
   }
   return -1;
-}
-
-/** Whether the header line of a CSV names a geometry column. */
-export function hasWktColumn(text: string): boolean {
-  const first = /^[^\r\n]*/.exec(text.replace(/^\uFEFF/, ''))?.[0] ?? '';
-  return wktColumn(first.split(',').map((h) => h.replace(/^"|"$/g, ''))) >= 0;
 }
 
 export interface CsvWktContents {
@@ -63,10 +57,9 @@ function exactNumber(c: string): boolean {
   return String(n) === canon.replace(/^-0$/, '0');
 }
 
-export function readCsvWkt(text: string, encoding: EncodingChoice, file: string): CsvWktContents {
-  const { header, rows, lines } = parseDelimited(text, (reason) => {
-    throw new InputError(file, reason);
-  });
+/** A CSV table (parsed once by the caller, see readLayer) whose geometry is in a WKT column. */
+export function csvWktContents(table: DelimitedTable, encoding: EncodingChoice, file: string): CsvWktContents {
+  const { header, rows, lines } = table;
   const g = wktColumn(header);
   if (g < 0) throw new InputError(file, `no geometry column: expected one named ${WKT_COLUMNS.join(', ')}`);
   const fieldIdx = header.map((_, k) => k).filter((k) => k !== g);

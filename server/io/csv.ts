@@ -20,14 +20,6 @@ export function toCsv(header: readonly string[], rows: readonly (readonly Cell[]
   return '\uFEFF' + lines.join('\r\n') + '\r\n';
 }
 
-/** Rows of a CSV text as objects keyed by its header row (see parseDelimited). */
-export function csvObjects(text: string, file: string): Record<string, string>[] {
-  const { header, rows } = parseDelimited(text, (reason) => {
-    throw new InputError(file, reason);
-  });
-  return rows.map((r) => Object.fromEntries(header.map((h, k) => [h, r[k] ?? ''])));
-}
-
 /**
  * Header (trimmed) and records keyed by it, empty cells null, with the line each record starts
  * on, for messages that name the row.

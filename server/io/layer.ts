@@ -13,9 +13,9 @@ import type { Attributes, BBox, MultiPolygon } from '../geo/types.ts';
 import { InputError } from '../errors.ts';
 import { idFieldOf, textOf, type ZoneType } from '../screening/fields.ts';
 import { readDbf } from './dbf.ts';
-import { cornerTableFeatures, readBoundaryText, readCornerTableCsv } from './boundary-text/index.ts';
-import { hasWktColumn, readCsvWkt } from './csv-wkt.ts';
-import { extendBBox, ringBBox } from './rings.ts';
+import { cornerTableContents, readBoundaryText } from './boundary-text/index.ts';
+import { csvWktContents, wktColumn } from './csv-wkt.ts';
+import { parseDelimited } from './delimited.ts';
 import { readSheet } from './sheet.ts';
 import { canonicalEncoding, decodeText } from './encoding.ts';
 import type { EncodingHow } from './encoding.ts';
@@ -113,20 +113,18 @@ export async function readLayer(path: string, options: ReadLayerOptions = {}): P
     case '.csv': {
       // a WKT column makes it a layer table; otherwise it is a table of corner points
       const { text, encoding } = decodeText(buf, option);
-      const c = hasWktColumn(text) ? readCsvWkt(text, encoding, path) : readCornerTableCsv(buf, path, option);
+      const table = parseDelimited(text, (reason) => {
+        throw new InputError(path, reason);
+      });
+      const c = wktColumn(table.header) >= 0 ? csvWktContents(table, encoding, path) : cornerTableContents(table, encoding, path);
       return { source: path, name: basename(path, extname(path)), prj: null, files: [sourceFile(path, buf)], ...c };
     }
     case '.txt':
       return { source: path, name: basename(path, extname(path)), prj: null, files: [sourceFile(path, buf)], ...readBoundaryText(buf, path, option) };
     case '.xlsx': {
       const sheet = readSheet(path, { sheet: options.layer, flag: options.layerFlag ?? LAYER_FLAG });
-      const { fields, features } = cornerTableFeatures(sheet, path);
-      let bbox: BBox | null = null;
-      for (const f of features) for (const p of f.geometry ?? []) bbox = extendBBox(bbox, ringBBox(p[0]));
-      return {
-        source: path, name: basename(path, extname(path)), format: 'corner-table', kind: 'polygon', fields, features,
-        prj: null, crsHint: null, encoding: { name: 'utf-8', how: 'format' }, files: [sourceFile(path, buf)], bbox,
-      };
+      const c = cornerTableContents(sheet, { name: 'utf-8', how: 'format' }, path);
+      return { source: path, name: basename(path, extname(path)), prj: null, files: [sourceFile(path, buf)], ...c };
     }
     case '.dbf':
     case '.shx':

@@ -34,7 +34,8 @@ async function readOptional(path: string): Promise<Buffer | null> {
   }
 }
 
-function table(path: string, buf: Buffer, columns: readonly string[]): { line: number; cells: Record<string, string | null> }[] {
+/** A CSV of a screening folder, its contract columns checked; cells keyed by column, empty = null. */
+export function screeningTable(path: string, buf: Buffer, columns: readonly string[]): { line: number; cells: Record<string, string | null> }[] {
   const { header, records } = csvTable(buf.toString('utf8'), path);
   const missing = columns.filter((c) => !header.includes(c));
   if (missing.length > 0) {
@@ -64,7 +65,7 @@ export async function readScreening(dir: string, options: { exitRanges?: boolean
   const csv = await readOptional(csvPath);
   if (!csv) throw new InputError(dir, 'no screening.csv here: give the output folder of redline screen (--out)');
   const files = [sha(csvPath, csv)];
-  const licences: ScreenedLicence[] = table(csvPath, csv, SCREENING_COLUMNS).map(({ line, cells: c }) => {
+  const licences: ScreenedLicence[] = screeningTable(csvPath, csv, SCREENING_COLUMNS).map(({ line, cells: c }) => {
     const status = c.status as Status;
     if (!STATUSES.includes(status)) throw new InputError(csvPath, `line ${line}: status "${c.status}" is not an overlap class`);
     if (!c.licence_id) throw new InputError(csvPath, `line ${line}: licence_id is empty`);
@@ -87,7 +88,7 @@ export async function readScreening(dir: string, options: { exitRanges?: boolean
   const res = await readOptional(resPath);
   if (res) {
     files.push(sha(resPath, res));
-    for (const { line, cells: c } of table(resPath, res, RESERVES_COLUMNS)) {
+    for (const { line, cells: c } of screeningTable(resPath, res, RESERVES_COLUMNS)) {
       const block: ScreenedBlock = {
         blockId: c.block_id ?? `line ${line}`,
         oreT: num(resPath, line, 'ore_t', c.ore_t, false),

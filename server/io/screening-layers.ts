@@ -12,11 +12,12 @@ import type { Crs } from '../geo/crs-types.ts';
 import { makeTransform } from '../geo/projection.ts';
 import type { Attributes, MultiPolygon } from '../geo/types.ts';
 import { InputError } from '../errors.ts';
-import { csvObjects } from './csv.ts';
 import type { ExportField, ExportLayer } from './export.ts';
 import { readGeoJson } from './geojson.ts';
 import { readLayer, type Layer } from './layer.ts';
 import { swapXY } from './layer-crs.ts';
+import { screeningTable } from './screening-in.ts';
+import { RESERVES_COLUMNS, SCREENING_COLUMNS } from './screening-out.ts';
 
 export const SCREENING_LAYERS = ['licences', 'zones', 'exit_ranges', 'remaining_parts', 'reserve_blocks'] as const;
 export type ScreeningLayerName = (typeof SCREENING_LAYERS)[number];
@@ -32,9 +33,7 @@ const COLUMNS: Record<string, ExportField> = Object.fromEntries(([
   ['note', 'string'], ['zone_source', 'string', 'zone_src'],
 ] as const).map(([name, type, shortName]) => [name, { name, type, ...(shortName ? { shortName } : {}) }]));
 
-const SCREENING_FIELDS = ['licence_id', 'name', 'status', 'licence_area_plane_m2', 'licence_area_ellipsoidal_m2', 'exit_area_plane_m2',
-  'exit_area_ellipsoidal_m2', 'exit_ratio', 'remaining_parts', 'zone_ids', 'warnings'];
-const RESERVE_FIELDS = ['licence_id', 'block_id', 'category', 'block_area_plane_m2', 'ore_t', 'metal_t', 'exit_fraction', 'exit_ore_t', 'exit_metal_t', 'note'];
+const SCREENING_FIELDS: readonly string[] = SCREENING_COLUMNS;
 
 interface RunInput {
   path: string;
@@ -76,7 +75,7 @@ async function reread(input: RunInput): Promise<{ layer: Layer; crs: Crs }> {
 }
 
 /** Input fields first (a clash with a screening column gets `src_` in front), then the columns. */
-function joinedFields(layer: Layer, columns: string[]): { fields: ExportField[]; rename: Map<string, string> } {
+function joinedFields(layer: Layer, columns: readonly string[]): { fields: ExportField[]; rename: Map<string, string> } {
   const rename = new Map<string, string>();
   const fields: ExportField[] = layer.fields.map((name) => {
     const out = columns.includes(name) ? `src_${name}` : name;
@@ -87,13 +86,19 @@ function joinedFields(layer: Layer, columns: string[]): { fields: ExportField[];
   return { fields: [...fields, ...columns.map((c) => COLUMNS[c])], rename };
 }
 
-function typed(row: Record<string, string>, columns: string[]): Attributes {
+function typed(row: Record<string, string | null>, columns: readonly string[]): Attributes {
   const out: Attributes = {};
   for (const c of columns) {
-    const v = row[c] ?? '';
-    out[c] = v === '' ? null : COLUMNS[c].type === 'string' ? v : Number(v);
+    const v = row[c] ?? null;
+    out[c] = v === null || v === '' ? null : COLUMNS[c].type === 'string' ? v : Number(v);
   }
   return out;
+}
+
+/** The rows of screening.csv or reserves.csv, columns checked against the contract. */
+async function contractRows(dir: string, name: string, columns: readonly string[]): Promise<Record<string, string | null>[]> {
+  const path = join(dir, name);
+  return screeningTable(path, Buffer.from(await readText(dir, name), 'utf8'), columns).map((r) => r.cells);
 }
 
 function renamed(attributes: Attributes, rename: Map<string, string>): Attributes {
@@ -102,7 +107,7 @@ function renamed(attributes: Attributes, rename: Map<string, string>): Attribute
   return out;
 }
 
-async function geojsonLayer(dir: string, file: string, name: string, columns: string[]): Promise<ExportLayer> {
+async function geojsonLayer(dir: string, file: string, name: string, columns: readonly string[]): Promise<ExportLayer> {
   const text = await readText(dir, file);
   const g = readGeoJson(Buffer.from(text, 'utf8'), join(dir, file), 'utf8');
   return {
@@ -123,7 +128,7 @@ export async function screeningLayer(dir: string, which: ScreeningLayerName): Pr
   const run = JSON.parse(await readText(dir, 'run.json')) as RunRecord;
   if (which === 'licences') {
     const { layer, crs } = await reread(run.inputs.licences);
-    const rows = csvObjects(await readText(dir, 'screening.csv'), join(dir, 'screening.csv'));
+    const rows = await contractRows(dir, 'screening.csv', SCREENING_COLUMNS);
     if (rows.length !== layer.features.length) {
       throw new InputError(join(dir, 'screening.csv'), `has ${rows.length} rows but ${layer.source} has ${layer.features.length} licences; screen again`);
     }
@@ -135,10 +140,10 @@ export async function screeningLayer(dir: string, which: ScreeningLayerName): Pr
   if (which === 'zones') return zonesLayer(run);
   if (!run.inputs.reserves) throw new InputError(join(dir, 'run.json'), 'the screening had no reserve blocks (--reserves)');
   const { layer, crs } = await reread(run.inputs.reserves);
-  const rows = csvObjects(await readText(dir, 'reserves.csv'), join(dir, 'reserves.csv'));
-  const byBlock = new Map<string, Record<string, string>[]>();
-  for (const r of rows) byBlock.set(r.block_id, [...(byBlock.get(r.block_id) ?? []), r]);
-  const shares = RESERVE_FIELDS.filter((c) => !['block_id'].includes(c));
+  const rows = await contractRows(dir, 'reserves.csv', RESERVES_COLUMNS);
+  const byBlock = new Map<string, Record<string, string | null>[]>();
+  for (const r of rows) byBlock.set(r.block_id ?? '', [...(byBlock.get(r.block_id ?? '') ?? []), r]);
+  const shares = RESERVES_COLUMNS.filter((c) => c !== 'block_id');
   const { fields, rename } = joinedFields(layer, shares);
   const mapping = (run.inputs.reserves as RunInput & { field_mapping?: Record<string, string> }).field_mapping ?? {};
   const idField = mapping.block_id;

@@ -10,10 +10,10 @@ import type { Feature } from '../layer.ts';
 import { extendBBox, ringBBox } from '../rings.ts';
 import { CORNER_FIELDS } from './corner-ring.ts';
 import { isBareString, isIdStringLine, isKeyedLine, readCornerKeyed, readCornerLine, readCornerString } from './corner-points.ts';
-import { cornerTableFeatures, looksLikeCornerTable } from './corner-table.ts';
+import { cornerTableFeatures, looksLikeCornerTable, type CornerTable } from './corner-table.ts';
 import type { BoundaryTextContents, BoundaryTextFormat, TextLine } from './decode.ts';
 import { failFor, nonBlank, parseCount, parseNumber, splitLines, tokens } from './decode.ts';
-import { decodeText } from '../encoding.ts';
+import { decodeText, type EncodingChoice } from '../encoding.ts';
 import { delimiterOf, parseDelimited } from '../delimited.ts';
 import { PARCEL_FIELDS, isParcelExchange, readParcelExchange } from './parcel-exchange.ts';
 
@@ -103,7 +103,11 @@ export function readBoundaryText(buf: Buffer, file: string, option: string | nul
 /** A corner-point table read from CSV or tab-separated text, whatever its content would say. */
 export function readCornerTableCsv(buf: Buffer, file: string, option: string | null): BoundaryTextContents {
   const { text, encoding } = decodeText(buf, option);
-  const table = parseDelimited(text, failFor(file));
+  return cornerTableContents(parseDelimited(text, failFor(file)), encoding, file);
+}
+
+/** The licences of a corner-point table already split into rows (a CSV's, or a workbook sheet's). */
+export function cornerTableContents(table: CornerTable, encoding: EncodingChoice, file: string): BoundaryTextContents {
   const { fields, features } = cornerTableFeatures(table, file);
   return { format: 'corner-table', kind: 'polygon', fields, features, crsHint: null, encoding, bbox: bboxOf(features) };
 }
