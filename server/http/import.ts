@@ -9,7 +9,6 @@ import { basename, dirname, resolve, sep } from 'node:path';
 import { parseCrsArg, suggestCrs } from '../geo/crs.ts';
 import type { Crs } from '../geo/crs-types.ts';
 import { InputError } from '../errors.ts';
-import { facilityPoints, pointsBBox } from '../io/facilities.ts';
 import { readLayer, type Layer } from '../io/layer.ts';
 import { resolveLayerCrs } from '../io/layer-crs.ts';
 import { inspectLayer, type LayerReport } from '../io/report.ts';
@@ -102,11 +101,8 @@ export async function importFile(store: Store, path: string, options: ImportOpti
       files: read.files.map((f) => ({ ...f, path: resolve(f.path).split(folder).join('') })),
       ...(kind === 'zones' && options.zoneType ? { zoneType: options.zoneType } : {}),
     };
-    let points: (Float64Array | null)[] | null = null;
     if (kind === 'facilities') {
       if (layer.kind === 'line') throw new InputError(name, 'holds lines; facilities are points or polygons');
-      points = await facilityPoints(path, read);
-      if (points) layer = { ...layer, bbox: layer.bbox ?? pointsBBox(points) };
     } else {
       requirePolygons(layer);
     }
@@ -120,7 +116,7 @@ export async function importFile(store: Store, path: string, options: ImportOpti
       crs = crsFromReport(report, layer);
     }
     const dataset = await store.createDataset({
-      kind, name, divisionCode: options.division ?? '000000', layer, crs, report, ...(points ? { points } : {}),
+      kind, name, divisionCode: options.division ?? '000000', layer, crs, report
     }, options.by ?? 'system');
     return { dataset, status: datasetStatus(dataset), report };
   } catch (err) {

@@ -1,10 +1,8 @@
-import { createRequire } from 'node:module';
-import { readFile } from 'node:fs/promises';
-import { basename, extname } from 'node:path';
+import { basename } from 'node:path';
 import type { Facility, FacilityLayer } from '../compensation/types.ts';
 import type { Crs } from '../geo/crs-types.ts';
 import { toLonLat } from '../geo/projection.ts';
-import type { Attributes, BBox, MultiPolygon } from '../geo/types.ts';
+import type { Attributes, MultiPolygon } from '../geo/types.ts';
 import { InputError } from '../errors.ts';
 import { DEFAULT_FIELDS } from '../screening/fields.ts';
 import { readLayer, type Layer } from './layer.ts';
@@ -13,10 +11,9 @@ import { resolveLayerCrs, swapXY, type ResolvedCrs } from './layer-crs.ts';
 /**
  * The facility layer of `redline compensate --facilities`: points or polygons with the licence
  * id, the net value and whether the facility is relocated for reuse, converted to CGCS2000
- * lon/lat (the CRS of the exit ranges in overlaps.geojson). Polygons and attributes come from
- * readLayer (encoding detection, .prj); readLayer does not build points yet, so point
- * coordinates are read here: from the GeoJSON text, or through GDAL for shapefiles and zips
- * (feature id = record number, the index readLayer gives).
+ * lon/lat (the CRS of the exit ranges in overlaps.geojson). Everything comes from readLayer
+ * (any input format, encoding detection, .prj): points in `Feature.points`, polygons in
+ * `Feature.geometry`.
  */
 
 const FIELDS = {
@@ -38,71 +35,6 @@ function text(a: Attributes, f: string | null): string | null {
   if (v === null || v === undefined) return null;
   const s = typeof v === 'boolean' ? (v ? 'yes' : 'no') : String(v).trim();
   return s === '' ? null : s;
-}
-
-type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
-
-/** Point coordinates per feature of a GeoJSON file, in file order. */
-async function geoJsonPoints(path: string): Promise<(Float64Array | null)[]> {
-  const root = JSON.parse(new TextDecoder().decode(await readFile(path))) as Json;
-  const obj = (v: Json | undefined): { [k: string]: Json } | null => (typeof v === 'object' && v !== null && !Array.isArray(v) ? v : null);
-  const list = obj(root)?.type === 'FeatureCollection' ? (obj(root)?.features as Json[]) : [root];
-  return list.map((f) => {
-    const g = obj(obj(f ?? null)?.geometry);
-    const c = g?.coordinates;
-    if (!Array.isArray(c)) return null;
-    const pts = (g?.type === 'Point' ? [c] : c) as Json[];
-    return Float64Array.from(pts.flatMap((p) => (Array.isArray(p) ? [Number(p[0]), Number(p[1])] : [])));
-  });
-}
-
-/** Point coordinates per record of a shapefile (or one in a zip), through GDAL. */
-function gdalPoints(path: string, count: number): (Float64Array | null)[] {
-  const gdal = createRequire(import.meta.url)('gdal-async') as typeof import('gdal-async');
-  const ds = gdal.open(extname(path).toLowerCase() === '.zip' ? `/vsizip/${path}` : path);
-  const out: (Float64Array | null)[] = new Array(count).fill(null);
-  try {
-    ds.layers.get(0).features.forEach((feature) => {
-      const g = feature.getGeometry();
-      if (!g || g.isEmpty()) return;
-      const parts: unknown[] = [g];
-      if (g instanceof gdal.MultiPoint) {
-        parts.length = 0;
-        for (let i = 0; i < g.children.count(); i++) parts.push(g.children.get(i));
-      }
-      out[feature.fid] = Float64Array.from(parts.flatMap((p) => (p instanceof gdal.Point ? [p.x, p.y] : [])));
-    });
-  } finally {
-    ds.close();
-  }
-  return out;
-}
-
-/**
- * Point coordinates per feature of a point layer read by readLayer (which does not build
- * points), in the file's CRS; null for other layers.
- */
-/** Facility layers come as points: these are the formats whose points redline reads. */
-const FACILITY_FORMATS = ['.shp', '.zip', '.geojson', '.json'];
-
-export async function facilityPoints(path: string, layer: Layer): Promise<(Float64Array | null)[] | null> {
-  // Other formats go through GDAL, which keeps polygons only: their points would be lost and
-  // the facilities item silently 0.
-  if (!FACILITY_FORMATS.includes(extname(path).toLowerCase())) {
-    throw new InputError(path, `a facility layer must be a shapefile (.shp or a .zip of one) or GeoJSON; convert it with ogr2ogr first`);
-  }
-  if (layer.kind !== 'point') return null;
-  return ['.geojson', '.json'].includes(extname(path).toLowerCase()) ? geoJsonPoints(path) : gdalPoints(path, layer.features.length);
-}
-
-export function pointsBBox(points: readonly (Float64Array | null)[]): BBox | null {
-  let b: BBox | null = null;
-  for (const p of points) {
-    for (let i = 0; p && i < p.length; i += 2) {
-      b = b ? [Math.min(b[0], p[i]), Math.min(b[1], p[i + 1]), Math.max(b[2], p[i]), Math.max(b[3], p[i + 1])] : [p[i], p[i + 1], p[i], p[i + 1]];
-    }
-  }
-  return b;
 }
 
 function polygonsToLonLat(mp: MultiPolygon, t: ReturnType<typeof toLonLat>): MultiPolygon {
@@ -130,9 +62,7 @@ export async function readFacilities(path: string, crsFlag: Crs | null): Promise
       throw new InputError(path, `no ${key} field (looked for ${FIELDS[key].join(', ')}; fields: ${layer.fields.join(', ')})`);
     }
   }
-  const points = await facilityPoints(path, layer);
-  const withBox = points ? { ...layer, bbox: layer.bbox ?? pointsBBox(points) } : layer;
-  const crs = resolveLayerCrs(withBox, crsFlag, '--facilities-crs');
+  const crs = resolveLayerCrs(layer, crsFlag, '--facilities-crs');
   const t = toLonLat(crs.crs);
   const swap = (c: Float64Array): Float64Array => {
     const out = new Float64Array(c.length);
@@ -141,7 +71,7 @@ export async function readFacilities(path: string, crsFlag: Crs | null): Promise
   };
   const features: Facility[] = layer.features.map((f) => {
     let geometry: Facility['geometry'] = null;
-    const pts = points?.[f.index] ?? null;
+    const pts = f.points ?? null;
     if (pts && pts.length > 0) geometry = { kind: 'point', points: t(crs.swapped ? swap(pts) : pts) };
     else if (f.geometry) geometry = { kind: 'polygon', polygons: polygonsToLonLat(crs.swapped ? swapXY(f.geometry) : f.geometry, t) };
     return {

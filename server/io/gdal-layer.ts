@@ -185,6 +185,7 @@ function readFeatures(layer: GdalTypes.Layer, source: string, fmt: GdalFormat): 
   let bbox: BBox | null = null;
   let index = 0;
   let polygons = 0;
+  const pointFeatures: Feature[] = [];
   // What the file itself announces (FlatGeobuf's header, a GeoPackage's table), when that is
   // cheap to know: fewer features read than announced is a cut-off file, never half a layer.
   const announced = layer.features.count(false);
@@ -204,6 +205,8 @@ function readFeatures(layer: GdalTypes.Layer, source: string, fmt: GdalFormat): 
     const flat = g.Geometry.getName(geom.wkbType)?.replace(/25D| Z| M| ZM/g, '') ?? 'unknown';
     const repairs: string[] = [];
     const mp = polygonsOf(geom, repairs, source, index, fmt.format === 'dxf');
+    const xy = mp === null ? pointsOf(geom) : null;
+    if (xy) pointFeatures.push({ index, geometry: null, attributes, points: xy });
     if (mp === null) {
       // keep note of what is not an area, by kind, with its feature numbers
       const list = skipped.get(flat) ?? [];
@@ -218,11 +221,23 @@ function readFeatures(layer: GdalTypes.Layer, source: string, fmt: GdalFormat): 
   if (announced >= 0 && announced !== index) {
     throw new InputError(source, `truncated or damaged: the file announces ${announced} features but ${index} could be read`);
   }
+  // A layer of points only (facilities): its points are its features, not something left out.
+  if (polygons === 0 && pointFeatures.length > 0 && [...skipped.keys()].every((k) => /point/i.test(k))) {
+    const all = [...features, ...pointFeatures].sort((a, b) => a.index - b.index);
+    for (const f of pointFeatures) bbox = extendBBox(bbox, ringBBox(f.points!));
+    return contents(layer, fmt, 'point', fields, all, bbox, []);
+  }
   const notes = [...skipped].map(([kind, at]) => {
     const shown = at.slice(0, 10).map((i) => `#${i}`).join(', ');
     return `${at.length} ${kind} feature(s) left out, not polygons: ${shown}${at.length > 10 ? ', …' : ''}`;
   });
   const kind: GeometryKind = polygons > 0 || skipped.size === 0 ? (polygons > 0 ? 'polygon' : 'none') : kindOfName([...skipped.keys()][0]);
+  return contents(layer, fmt, kind, fields, features, bbox, notes);
+}
+
+function contents(
+  layer: GdalTypes.Layer, fmt: GdalFormat, kind: GeometryKind, fields: string[], features: Feature[], bbox: BBox | null, notes: string[],
+): Contents {
   const srs = layer.srs;
   return {
     name: layer.name,
@@ -237,6 +252,14 @@ function readFeatures(layer: GdalTypes.Layer, source: string, fmt: GdalFormat): 
     bbox,
     ...(notes.length ? { notes } : {}),
   };
+}
+
+/** The coordinates of a Point or MultiPoint (x,y pairs), else null. */
+function pointsOf(geom: GdalTypes.Geometry): Float64Array | null {
+  const g = gdal();
+  const parts = geom instanceof g.MultiPoint ? Array.from({ length: geom.children.count() }, (_, i) => geom.children.get(i)) : [geom];
+  if (!parts.every((p) => p instanceof g.Point)) return null;
+  return Float64Array.from(parts.flatMap((p) => [(p as GdalTypes.Point).x, (p as GdalTypes.Point).y]));
 }
 
 function kindOfName(name: string): GeometryKind {

@@ -55,6 +55,7 @@ export function readGeoJson(buf: Buffer, file: string, option: string | null): G
     const where = { index: i, id: typeof f.id === 'string' || typeof f.id === 'number' ? String(f.id) : undefined };
     const g = f.geometry ?? null;
     const fixed: string[] = [];
+    let points: Float64Array | null = null;
     let geometry: MultiPolygon | null = null;
     if (g !== null) {
       if (!isObject(g) || typeof g.type !== 'string') throw new InputError(file, 'geometry is not a GeoJSON geometry object', where);
@@ -72,6 +73,9 @@ export function readGeoJson(buf: Buffer, file: string, option: string | null): G
       if (k === 'polygon') {
         geometry = polygonGeometry(g, file, where, fixed);
         if (geometry) for (const p of geometry) bbox = extendBBox(bbox, ringBBox(p[0]));
+      } else if (k === 'point') {
+        points = pointCoordinates(g, file, where);
+        if (points.length > 0) bbox = extendBBox(bbox, ringBBox(points));
       }
     }
     const props = f.properties ?? null;
@@ -83,7 +87,10 @@ export function readGeoJson(buf: Buffer, file: string, option: string | null): G
         attributes[key] = attributeValue(value);
       }
     }
-    features[i] = fixed.length > 0 ? { index: i, geometry, attributes, repairs: fixed } : { index: i, geometry, attributes };
+    const feature: Feature = { index: i, geometry, attributes };
+    if (fixed.length > 0) feature.repairs = fixed;
+    if (points && points.length > 0) feature.points = points;
+    features[i] = feature;
   }
   const fields = [...fieldSet];
   // Every feature gets every field, so that consumers can rely on the field list.
@@ -151,6 +158,14 @@ function polygonGeometry(
     out.push(poly);
   }
   return out.length > 0 ? out : null;
+}
+
+/** A Point's or MultiPoint's positions as x,y pairs. */
+function pointCoordinates(g: JsonObject, file: string, where: { index: number; id?: string }): Float64Array {
+  const c = g.coordinates;
+  const list = g.type === 'Point' ? [c] : c;
+  if (!Array.isArray(list)) throw new InputError(file, `${g.type} without a "coordinates" array`, where);
+  return ringCoordinates(list as Json, file, where, 'point');
 }
 
 function ringCoordinates(ring: Json, file: string, where: { index: number; id?: string }, label: string): Float64Array {

@@ -35,6 +35,8 @@ export interface Feature {
   attributes: Attributes;
   /** what reading fixed in this feature (a ring closed, repeated vertices removed), if anything */
   repairs?: string[];
+  /** a point layer's coordinates, x,y pairs (a multipoint has several); absent for other kinds */
+  points?: Float64Array;
 }
 
 /** The file format a layer came from, as the validation report and run.json name it. */
@@ -233,8 +235,12 @@ function assemble(sf: ShapefileParts, option: string | null, files: SourceFile[]
     kind: geo.kind,
     fields: table.fields.map((f) => f.name),
     features: geo.geometries.map((geometry, index) => {
+      const f: Feature = { index, geometry, attributes: table.records[index] };
       const repairs = geo.repairs.get(index);
-      return repairs ? { index, geometry, attributes: table.records[index], repairs } : { index, geometry, attributes: table.records[index] };
+      if (repairs) f.repairs = repairs;
+      const points = geo.points?.[index];
+      if (points) f.points = points;
+      return f;
     }),
     prj: prjText === '' ? null : prjText,
     crsHint: null,

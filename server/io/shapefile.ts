@@ -28,6 +28,8 @@ export interface ShpContents {
   repairs: Map<number, string[]>;
   /** bytes of the .shp after the last record the .shx indexes (0 when the index covers it all) */
   unindexedBytes: number;
+  /** point layers: each record's coordinates (x,y pairs), null for null shapes */
+  points: Array<Float64Array | null> | null;
   bbox: BBox | null;
 }
 
@@ -93,6 +95,7 @@ export function readShp(shp: Buffer, shx: Buffer, names: ShpNames): ShpContents 
   let bbox: BBox | null = null;
   let anyShape = false;
   const repairs = new Map<number, string[]>();
+  const points: Array<Float64Array | null> = kind === 'point' ? new Array(count).fill(null) : [];
   let indexedEnd = 100;
   for (let i = 0; i < count; i++) {
     const rec = locateRecord(shp, shx, i, names);
@@ -111,8 +114,13 @@ export function readShp(shp: Buffer, shx: Buffer, names: ShpNames): ShpContents 
       );
     }
     anyShape = true;
+    if (kind === 'point') {
+      geometries[i] = null;
+      points[i] = readPointRecord(shp, rec.content, rec.contentLength, type, names.shp, i);
+      continue;
+    }
     if (kind !== 'polygon') {
-      geometries[i] = null; // points and lines are reported through `kind` only, for now
+      geometries[i] = null; // lines are reported through `kind` only
       continue;
     }
     const fixed: string[] = [];
@@ -121,10 +129,31 @@ export function readShp(shp: Buffer, shx: Buffer, names: ShpNames): ShpContents 
     geometries[i] = mp;
     if (mp) for (const p of mp) bbox = extendBBox(bbox, ringBBox(p[0]));
   }
-  // Point and line shapes are not parsed yet: their extent comes from the header.
+  // Line shapes are not parsed: their extent comes from the header (as the points' does).
   if (kind !== 'polygon' && anyShape) bbox = headerBBox(shp);
   const declared = Math.min(shp.readInt32BE(24) * 2, shp.length);
-  return { kind, shapeType, geometries, repairs, bbox, unindexedBytes: Math.max(0, declared - indexedEnd) };
+  return {
+    kind, shapeType, geometries, repairs, bbox, unindexedBytes: Math.max(0, declared - indexedEnd),
+    points: kind === 'point' ? points : null,
+  };
+}
+
+/**
+ * Point (1, 11, 21: x, y after the type) and MultiPoint (8, 18, 28: bbox, count, then x, y
+ * pairs) records; Z and M values after them are ignored.
+ */
+function readPointRecord(buf: Buffer, at: number, length: number, type: number, file: string, index: number): Float64Array {
+  const multi = type % 10 === 8;
+  const n = multi ? (length >= 40 ? buf.readInt32LE(at + 36) : -1) : 1;
+  const start = multi ? at + 40 : at + 4;
+  if (n < 0 || start + 16 * n > at + length) {
+    throw new InputError(file, `corrupt point record: ${n} points do not fit its ${length} bytes`, { index });
+  }
+  const xy = ringFromLE(buf, start, n);
+  for (let k = 0; k < xy.length; k++) {
+    if (!Number.isFinite(xy[k])) throw new InputError(file, `point ${k >> 1} has a non-finite coordinate`, { index });
+  }
+  return xy;
 }
 
 interface RecordPos {

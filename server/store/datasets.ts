@@ -175,7 +175,7 @@ export function createDataset(db: Db, input: NewDataset, by: string): Dataset {
     );
     let box: BBox | null = null;
     for (const f of features) {
-      const points = input.points?.[f.index] ?? null;
+      const points = f.points ?? null;
       const src = points && points.length > 0 ? multiPointWkb(points) : f.geometry && f.geometry.length > 0 ? multiPolygonToWkb(f.geometry) : null;
       const geom = src && toLonLatRing ? lonLatBlob(src, toLonLatRing) : null;
       box = extend(box, envelopeOfBlob(geom));
@@ -237,8 +237,8 @@ export function readFeatures(db: Db, id: number): StoredFeature[] {
       index: row.feature_index,
       geometry: row.geom_src && !points ? wkbToMultiPolygon(row.geom_src) : null,
       attributes: parseJson<Attributes>(row.attributes),
-      points,
     };
+    if (points) f.points = points;
     if (row.repairs !== null) f.repairs = parseJson<string[]>(row.repairs);
     return f;
   });

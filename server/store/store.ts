@@ -58,8 +58,6 @@ export interface NewDataset {
   crs: DatasetCrs;
   /** the validation report shown before the import was accepted */
   report: LayerReport;
-  /** point coordinates per feature index, for point layers (facilities): Layer carries polygons only */
-  points?: ReadonlyArray<Float64Array | null>;
 }
 
 /** What a Layer says about itself besides its features, kept to rebuild it for a screening. */
@@ -83,11 +81,8 @@ export interface Dataset extends DatasetSummary {
   report: LayerReport;
 }
 
-/** A feature as imported: coordinates exactly as in the file, in the dataset's CRS. */
-export interface StoredFeature extends Feature {
-  /** points of a point feature (facilities), else null */
-  points: Float64Array | null;
-}
+/** A feature as imported: coordinates exactly as in the file, in the dataset's CRS (points too). */
+export type StoredFeature = Feature;
 
 export interface DatasetFilter {
   kind?: DatasetKind;

@@ -27,8 +27,9 @@ beforeAll(async () => {
   const zones = await store.createDataset(datasetInput('zones', zoneLayer()), '张三');
   await store.createDataset(datasetInput('reserves', licenceLayer(5, 'reserve_blocks')), '张三');
   const facilities = { ...licenceLayer(2, 'facilities'), kind: 'point' as const };
-  facilities.features = facilities.features.map((f) => ({ ...f, geometry: null }));
-  await store.createDataset({ ...datasetInput('facilities', facilities), points: [Float64Array.from([39_500_100, 4_470_100]), Float64Array.from([39_500_200, 4_470_200, 39_500_300, 4_470_300])] }, '张三');
+  const xy = [Float64Array.from([39_500_100, 4_470_100]), Float64Array.from([39_500_200, 4_470_200, 39_500_300, 4_470_300])];
+  facilities.features = facilities.features.map((f, i) => ({ ...f, geometry: null, points: xy[i] }));
+  await store.createDataset(datasetInput('facilities', facilities), '张三');
   // a dataset whose CRS is unknown: features without lon/lat geometry (NULL), not in the R-tree
   await store.createDataset(datasetInput('licences', licenceLayer(3, 'unknown-crs'), null, false), '张三');
   const run = await store.createRun({ licences: lic.id, zones: [zones.id], reserves: null, options: null }, '张三');

@@ -40,7 +40,7 @@ describe('datasets', () => {
       expect(f.index).toBe(orig.index);
       expect(f.attributes).toEqual(orig.attributes);
       expect(f.geometry).toEqual(orig.geometry);
-      expect(f.points).toBeNull();
+      expect(f.points).toBeUndefined();
       expect(f.repairs).toEqual(orig.repairs);
     });
     expect(back[3].attributes.矿山名称).toBe('余杭区第3号采石场');
@@ -88,12 +88,14 @@ describe('datasets', () => {
 
   it('stores facility points losslessly', async () => {
     const layer = { ...licenceLayer(2, 'facilities'), kind: 'point' as const };
-    layer.features = layer.features.map((f) => ({ ...f, geometry: null, attributes: { licence_id: 'C1', 名称: '选矿厂' } }));
     const points = [Float64Array.from([39_500_000.5, 4_470_000.25]), null];
-    const d = await store.createDataset({ ...datasetInput('facilities', layer), points }, 'w');
+    layer.features = layer.features.map((f, i) => ({
+      ...f, geometry: null, attributes: { licence_id: 'C1', 名称: '选矿厂' }, ...(points[i] ? { points: points[i] } : {}),
+    }));
+    const d = await store.createDataset(datasetInput('facilities', layer), 'w');
     const back = await store.features(d.id);
     expect(back[0].points).toEqual(points[0]);
-    expect(back[1].points).toBeNull();
+    expect(back[1].points).toBeUndefined();
     expect(back[0].geometry).toBeNull();
   });
 
