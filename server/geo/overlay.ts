@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import type { Geometry as GdalGeometry } from 'gdal-async';
 import { ellipsoidalArea, planeArea } from './area.ts';
 import type { GaussKruger } from './crs-types.ts';
@@ -18,8 +20,24 @@ const require = createRequire(import.meta.url);
 type Gdal = typeof import('gdal-async');
 let gdalModule: Gdal | null = null;
 function gdal(): Gdal {
-  gdalModule ??= require('gdal-async') as Gdal;
+  gdalModule ??= loadGdal();
   return gdalModule;
+}
+
+/**
+ * The overlay needs only the native binding's geometry classes. gdal-async's JavaScript front
+ * finds the binary through node-pre-gyp and sets up datasets, streams and promises: 65 ms more
+ * for every overlay worker. The binding is the same module object the front then extends (one
+ * require cache), so loading the rest later elsewhere in the process still works.
+ */
+function loadGdal(): Gdal {
+  const dir = dirname(require.resolve('gdal-async/package.json'));
+  const binary = join(dir, 'lib', 'binding', `node-v${process.versions.modules}-${process.platform}-${process.arch}`, 'gdal.node');
+  if (!existsSync(binary)) return require('gdal-async') as Gdal;
+  const binding = require(binary) as Gdal;
+  // as the front does: GDAL's own error printing off (errors still reach us as exceptions)
+  binding.quiet();
+  return binding;
 }
 
 /** Loads GDAL/GEOS now rather than at the first overlay (worker processes warm up with it). */
