@@ -1,4 +1,5 @@
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { writeFileSync } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { multiPolygonJson } from '../geo/geojson-text.ts';
 import type { BlockResult, LicenceResult, ScreeningResult } from '../screening/types.ts';
@@ -93,7 +94,9 @@ export function remainingGeoJson(licences: readonly LicenceResult[]): string {
 /** Writes each file whole under a temporary name first, so a crash never leaves half a CSV. */
 async function writeAtomic(path: string, data: string): Promise<void> {
   const tmp = `${path}.tmp-${process.pid}`;
-  await writeFile(tmp, data);
+  // in one call: the promise version writes a county's 12 MB of GeoJSON in chunks, 15 ms slower,
+  // and the command has nothing else to do meanwhile
+  writeFileSync(tmp, data);
   await rename(tmp, path);
 }
 
