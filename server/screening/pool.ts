@@ -13,9 +13,9 @@ export type WorkerReply =
 
 /**
  * Worker processes for the screening jobs. GEOS runs through gdal-async, a native addon that
- * loads once per process (not in worker threads), so parallel overlay means processes. They are
- * started early — loading GDAL takes a quarter of a second — so they get ready while the main
- * process reads the input files.
+ * works in one thread per process only (a second thread gets "Module did not self-register"), so
+ * parallel overlay means processes. They are started early — a process and GDAL take a tenth of
+ * a second to load — so they get ready while the main process reads the input files.
  */
 export class OverlayPool {
   private readonly procs: ChildProcess[];
