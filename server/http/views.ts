@@ -124,7 +124,6 @@ export function auditView(a: AuditEntry): AuditView {
 
 export type LicenceType = 'mining' | 'exploration' | 'enterprise';
 
-/** A row of results: exactly the screening.csv columns (lists as arrays), the licence type and the decision. */
 /** A result row: the screening.csv columns under the same names, and what the review adds. */
 export interface ResultRowView extends ScreeningValues {
   licence_type: LicenceType | null;

@@ -1,17 +1,30 @@
 import type { Geometry } from 'geojson';
+// The API's JSON is typed by the server's own view types, imported as types only (nothing of the
+// server is bundled): a change on one side that the other does not follow fails `npm test`.
+import type { BBox } from '../../server/geo/types.ts';
+import type { AuditView, Counts, DatasetView, DecisionView, ResultRowView, RunView } from '../../server/http/views.ts';
+import type { CrsDescription } from '../../server/io/layer-crs.ts';
+import type { LayerReport, ReportNote } from '../../server/io/report.ts';
+import type { ZoneType } from '../../server/screening/fields.ts';
+import type { Status } from '../../server/screening/types.ts';
+import type { DatasetKind } from '../../server/store/store.ts';
 
 /**
  * Typed client of the redline HTTP API (v1 contract). Every call throws an ApiError carrying the
  * server's `{ code, message }` on a 4xx/5xx, so the UI can show the message as it is.
  */
 
-export type Status = 'whole' | 'partial' | 'sliver' | 'touch' | 'none';
+export type { BBox, Counts, DatasetKind, LayerReport, ReportNote, Status, ZoneType };
+export type ReportCrs = CrsDescription;
+export type Dataset = DatasetView;
+export type Run = RunView;
+export type Decision = DecisionView;
+export type ExitKind = Decision['exit_kind'];
+export type AuditEntry = AuditView;
+export type ResultRow = ResultRowView;
+/** the server's list (server/http/views.ts) is a value: the browser keeps its own copy */
 export const STATUSES: readonly Status[] = ['whole', 'partial', 'sliver', 'touch', 'none'];
-export type Counts = Record<Status, number>;
-export type DatasetKind = 'licences' | 'zones' | 'reserves' | 'facilities';
-export type ZoneType = 'redline' | 'nature_reserve';
 export type Policy = 'hainan-2023' | 'bayannur-2020';
-export type ExitKind = 'whole' | 'partial';
 /** CSV figures may come back as numbers or as exact decimal text */
 export type Num = number | string;
 
@@ -25,91 +38,9 @@ export class ApiError extends Error {
   }
 }
 
-// ---------------------------------------------------------------- layer report (server/io/report.ts)
-
-export interface ReportNote { level: 'error' | 'warning'; message: string }
-export type ReportCrs =
-  | { status: 'found'; source: string; epsg: number | null; name: string; swapped: boolean; problem: string | null }
-  | { status: 'suggested'; epsg: number | null; name: string; swapped: boolean; reason: string; confirm: string | null }
-  | { status: 'unknown'; reason: string };
-export type BBox = [number, number, number, number];
-
-export interface LayerReport {
-  source: string;
-  layer: string;
-  format: string;
-  geometry_type: 'polygon' | 'point' | 'line' | 'none';
-  feature_count: number;
-  multipart_count: number;
-  vertex_count: number;
-  fields: string[];
-  crs: ReportCrs;
-  encoding: { name: string; how: string; description: string } | null;
-  bbox: { file: BBox | null; lonlat: BBox | null; lonlat_from: 'found' | 'suggested' | null; lonlat_note: string | null };
-  geometry_checked: boolean;
-  invalid_geometries: Array<{ index: number; id: string | null; findings: Array<{ kind: string; reason: string; at: [number, number] }>; truncated: boolean }>;
-  empty_shapes: number[];
-  id_field: string | null;
-  duplicate_ids: Array<{ id: string; features: number[] }>;
-  missing_ids: number[];
-  repairs: Array<{ index: number; id: string | null; repairs: string[] }>;
-  verdict: 'ok' | 'warnings' | 'errors';
-  notes: ReportNote[];
-}
-
-export interface Dataset {
-  id: string;
-  name: string;
-  kind: DatasetKind;
-  format: string;
-  feature_count: number;
-  status: 'ready' | 'needs_crs';
-  crs: { epsg: number | null; name: string; status: 'found' | 'suggested' };
-  division_code: string;
-  created_at: string;
-  /** CGCS2000 lon/lat extent (null while the CRS is unknown) */
-  bbox?: BBox | null;
-  report: LayerReport;
-}
+// ---------------------------------------------------------------- uploads, runs and results
 
 export interface UploadResult { id: string; status: 'ready' | 'needs_crs'; report: LayerReport }
-
-// ---------------------------------------------------------------- runs and results
-
-export interface Run {
-  id: string;
-  status: 'queued' | 'running' | 'done' | 'failed';
-  progress: { done: number; total: number };
-  error: string | null;
-  counts: Counts | null;
-  licences: string;
-  zones: string[];
-  reserves: string | null;
-  created_at: string;
-  finished_at: string | null;
-  zone_types: string[];
-  /** the screening's warnings (e.g. no datum shift given for Xian 80 data) */
-  warnings?: string[];
-  sliver_m2?: number;
-}
-
-export interface Decision { exit_kind: ExitKind; reviewed: boolean; note: string | null; by: string; at: string }
-
-export interface ResultRow {
-  licence_id: string;
-  name: string;
-  status: Status;
-  licence_area_plane_m2: Num;
-  licence_area_ellipsoidal_m2: Num;
-  exit_area_plane_m2: Num;
-  exit_area_ellipsoidal_m2: Num;
-  exit_ratio: Num;
-  remaining_parts: Num;
-  zone_ids: string[];
-  warnings: string[];
-  licence_type: 'mining' | 'exploration' | 'enterprise' | null;
-  decision: Decision | null;
-}
 
 export interface ResultQuery {
   status?: Status[];
@@ -178,7 +109,6 @@ export interface LicenceCompensation {
 export interface CompensationResponse { policy: Policy; items: Array<Record<string, string>>; warnings: string[] }
 
 export type FinanceCells = Record<string, string | null>;
-export interface AuditEntry { at: string; by: string; action: string; entity: string; before: unknown; after: unknown }
 
 export interface CaseDetail {
   licence: ResultRow;
