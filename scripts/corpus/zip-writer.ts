@@ -44,30 +44,27 @@ export function buildZip(items: ZipItem[]): Buffer {
       compressedSize: d.compressedSize ?? body.length,
       size: d.size ?? it.data.length,
     };
+    // The local and the central header share a run of fields (version needed … name length),
+    // the central one two bytes later.
+    const shared = (h: Buffer, at: number): void => {
+      h.writeUInt16LE(20, at);
+      h.writeUInt16LE(flags, at + 2);
+      h.writeUInt16LE(fields.method, at + 4);
+      h.writeUInt16LE(DOS_TIME, at + 6);
+      h.writeUInt16LE(DOS_DATE, at + 8);
+      h.writeUInt32LE(fields.crc, at + 10);
+      h.writeUInt32LE(fields.compressedSize, at + 14);
+      h.writeUInt32LE(fields.size, at + 18);
+      h.writeUInt16LE(name.length, at + 22);
+    };
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(flags, 6);
-    local.writeUInt16LE(fields.method, 8);
-    local.writeUInt16LE(DOS_TIME, 10);
-    local.writeUInt16LE(DOS_DATE, 12);
-    local.writeUInt32LE(fields.crc, 14);
-    local.writeUInt32LE(fields.compressedSize, 18);
-    local.writeUInt32LE(fields.size, 22);
-    local.writeUInt16LE(name.length, 26);
+    shared(local, 4);
     local.writeUInt16LE(0, 28);
     const central = Buffer.alloc(46);
     central.writeUInt32LE(0x02014b50, 0);
     central.writeUInt16LE(0x031e, 4); // made by: Unix, spec 3.0
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(flags, 8);
-    central.writeUInt16LE(fields.method, 10);
-    central.writeUInt16LE(DOS_TIME, 12);
-    central.writeUInt16LE(DOS_DATE, 14);
-    central.writeUInt32LE(fields.crc, 16);
-    central.writeUInt32LE(fields.compressedSize, 20);
-    central.writeUInt32LE(fields.size, 24);
-    central.writeUInt16LE(name.length, 28);
+    shared(central, 6);
     central.writeUInt32LE(((0o100644 << 16) >>> 0), 38);
     central.writeUInt32LE(offset, 42);
     locals.push(local, name, body);
