@@ -1,11 +1,7 @@
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../server/http/app.ts';
-import { openStore } from '../../server/store/sqlite-store.ts';
-import { tempDir } from '../helpers/gdal-fixtures.ts';
-import { call, runToEnd, SAMPLE, sampleZip, startService, upload, type Service } from './helpers.ts';
+import { call, runToEnd, SAMPLE, sampleZip, startService, upload, withApp, type Service } from './helpers.ts';
 
 /**
  * Uploads the way they go wrong in a bureau: a shapefile without .prj (a CRS to confirm before
@@ -156,43 +152,27 @@ describe('settings', () => {
 
 describe('upload limit', () => {
   it('refuses a file over REDLINE_MAX_UPLOAD_MB with 413 and keeps nothing', async () => {
-    const tmp = tempDir('redline-http-limit-');
-    const store = await openStore(join(tmp.path, 'redline.gpkg'));
-    const { app, close } = createApp({ store, maxUploadMb: 0.01 });
-    const server = app.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    try {
-      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      const r = await upload<Body>(base, '/api/datasets', [sampleZip(tmp.path, 'redline')]);
+    await withApp(() => ({ maxUploadMb: 0.01 }), async ({ base, dir, store }) => {
+      const r = await upload<Body>(base, '/api/datasets', [sampleZip(dir, 'redline')]);
       expect(r.status).toBe(413);
       expect(r.body.code).toBe('too_large');
-      expect(readdirSync(join(tmp.path, 'uploads'))).toEqual([]);
+      expect(readdirSync(join(dir, 'uploads'))).toEqual([]);
       expect(await store.listDatasets()).toEqual([]);
-    } finally {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-      await close();
-      await store.close();
-      tmp.remove();
-    }
+    });
   });
 });
 
 describe('the web app', () => {
   it('is served at / with index.html for the app\'s own routes, beside the API', async () => {
-    const tmp = tempDir('redline-http-web-');
-    const web = join(tmp.path, 'dist');
-    mkdirSync(join(web, 'assets'), { recursive: true });
-    writeFileSync(join(web, 'index.html'), '<!doctype html><title>redline</title>');
-    writeFileSync(join(web, 'assets', 'app.js'), 'console.log(1)');
-    const outlines = join(tmp.path, 'outlines.geojson');
-    writeFileSync(outlines, '{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"燕岭县"},"geometry":null}]}');
-    const store = await openStore(join(tmp.path, 'redline.gpkg'));
-    const { app, close } = createApp({ store, webDist: web, outlines });
-    const server = app.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    try {
-      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    await withApp((dir) => {
+      const web = join(dir, 'dist');
+      mkdirSync(join(web, 'assets'), { recursive: true });
+      writeFileSync(join(web, 'index.html'), '<!doctype html><title>redline</title>');
+      writeFileSync(join(web, 'assets', 'app.js'), 'console.log(1)');
+      const outlines = join(dir, 'outlines.geojson');
+      writeFileSync(outlines, '{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"燕岭县"},"geometry":null}]}');
+      return { webDist: web, outlines };
+    }, async ({ base }) => {
       for (const path of ['/', '/runs/run_1']) {
         const r = await fetch(base + path);
         expect(r.status, path).toBe(200);
@@ -201,13 +181,7 @@ describe('the web app', () => {
       expect(await (await fetch(`${base}/assets/app.js`)).text()).toBe('console.log(1)');
       expect((await call(base, 'GET', '/api/nope')).body).toMatchObject({ code: 'not_found' });
       expect((await call<Body>(base, 'GET', '/api/basemap/outlines.geojson')).body.features[0].properties.name).toBe('燕岭县');
-    } finally {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-      await close();
-      await store.close();
-      tmp.remove();
-    }
+    });
   });
 });
 

@@ -1,7 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { createApp, type AppOptions } from '../../server/http/app.ts';
 import { startServer, type RunningServer } from '../../server/http/serve.ts';
+import type { Store } from '../../server/store/store.ts';
+import { openStore } from '../../server/store/sqlite-store.ts';
 import { tempDir } from '../helpers/gdal-fixtures.ts';
 
 /**
@@ -32,6 +36,30 @@ export async function startService(): Promise<Service> {
       tmp.remove();
     },
   };
+}
+
+/**
+ * An app with options of its own (a small upload limit, a web build) on a loopback port, over a
+ * fresh store in a temporary folder, for the length of `use`; everything is closed afterwards.
+ */
+export async function withApp(
+  options: (dir: string) => Omit<AppOptions, 'store'>,
+  use: (app: { base: string; dir: string; store: Store }) => Promise<void>,
+): Promise<void> {
+  const tmp = tempDir('redline-http-app-');
+  const store = await openStore(join(tmp.path, 'redline.gpkg'));
+  const { app, close } = createApp({ store, ...options(tmp.path) });
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  try {
+    await use({ base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, dir: tmp.path, store });
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    await close();
+    await store.close();
+    tmp.remove();
+  }
 }
 
 /** A zip of shapefile parts made with the `zip` command, as a user would send it. */
