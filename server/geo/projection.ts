@@ -2,6 +2,7 @@ import type { Crs, DatumShift } from './crs-types.ts';
 import { DATUM_NAMES, ELLIPSOIDS, type Datum } from './ellipsoid.ts';
 import { helmertPass, parseDatumShift, ZERO_SHIFT } from './datum-shift.ts';
 import { tmForward, tmInverse, tmSetup } from './tmerc.ts';
+import type { Ring } from './types.ts';
 
 /**
  * Coordinate transforms between the CRSs redline reads (see crs-types.ts), in pure TypeScript so
@@ -189,6 +190,16 @@ export function makeTransform(from: Crs, to: Crs, shift?: DatumShift): Transform
 const CGCS2000_LONLAT: Crs = { kind: 'geographic', datum: 'cgcs2000' };
 
 /** `crs` → CGCS2000 lon/lat degrees. */
+/** A ring with x and y exchanged: a file that has northing (or latitude) first, read the right way round. */
+export function swapRing(r: Ring): Ring {
+  const out = new Float64Array(r.length);
+  for (let i = 0; i < r.length; i += 2) {
+    out[i] = r[i + 1];
+    out[i + 1] = r[i];
+  }
+  return out;
+}
+
 export function toLonLat(crs: Crs, shift?: DatumShift): Transform {
   return makeTransform(crs, CGCS2000_LONLAT, shift);
 }

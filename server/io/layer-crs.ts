@@ -1,5 +1,6 @@
 import { crsFromEpsg, crsFromPrj, crsName, epsgFor, suggestCrs } from '../geo/crs.ts';
 import type { Crs } from '../geo/crs-types.ts';
+import { swapRing } from '../geo/projection.ts';
 import type { BBox, MultiPolygon } from '../geo/types.ts';
 import { InputError } from '../errors.ts';
 import type { Layer } from './layer.ts';
@@ -128,16 +129,7 @@ function tryPrj(wkt: string): Crs | null {
 
 /** The same geometry with x and y exchanged (rings stay closed; orientation is irrelevant downstream). */
 export function swapXY(mp: MultiPolygon): MultiPolygon {
-  return mp.map((polygon) =>
-    polygon.map((ring) => {
-      const out = new Float64Array(ring.length);
-      for (let i = 0; i < ring.length; i += 2) {
-        out[i] = ring[i + 1];
-        out[i + 1] = ring[i];
-      }
-      return out;
-    }),
-  );
+  return mp.map((polygon) => polygon.map(swapRing));
 }
 
 /**

@@ -6,7 +6,7 @@
  * and the HTTP service will return it as it is (keys in snake_case, like run.json).
  */
 import type { Crs } from '../geo/crs-types.ts';
-import { toLonLat } from '../geo/projection.ts';
+import { swapRing, toLonLat } from '../geo/projection.ts';
 import type { BBox, Ring } from '../geo/types.ts';
 import { InputError } from '../errors.ts';
 import { ID_FIELDS, idFieldOf, textOf } from '../screening/fields.ts';
@@ -174,7 +174,7 @@ function lonLatBox(layer: Layer, crs: CrsDescription): Omit<LayerReport['bbox'],
   const t = toLonLat(crs.crs);
   let box: BBox | null = null;
   const add = (coords: Ring): void => {
-    box = extendBBox(box, ringBBox(t(crs.swapped ? swapped(coords) : coords)));
+    box = extendBBox(box, ringBBox(t(crs.swapped ? swapRing(coords) : coords)));
   };
   if (layer.kind === 'polygon') {
     for (const f of layer.features) for (const p of f.geometry ?? []) add(p[0]);
@@ -185,15 +185,6 @@ function lonLatBox(layer: Layer, crs: CrsDescription): Omit<LayerReport['bbox'],
   if (crs.swapped) notes.unshift('x and y swapped back first');
   if (crs.status === 'suggested') notes.unshift(`from the suggested ${crs.epsg !== null ? `EPSG:${crs.epsg}` : crs.name}, not confirmed`);
   return { lonlat: box, lonlat_from: crs.status, lonlat_note: notes.length > 0 ? notes.join('; ') : null };
-}
-
-function swapped(r: Ring): Ring {
-  const out = new Float64Array(r.length);
-  for (let i = 0; i < r.length; i += 2) {
-    out[i] = r[i + 1];
-    out[i + 1] = r[i];
-  }
-  return out;
 }
 
 function outline(b: BBox, steps = 32): Ring {

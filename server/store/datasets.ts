@@ -17,7 +17,7 @@
  * `geom_src`.
  */
 import { crsFromEpsg } from '../geo/crs.ts';
-import { toLonLat, type Transform } from '../geo/projection.ts';
+import { swapRing, toLonLat, type Transform } from '../geo/projection.ts';
 import type { Attributes, BBox, MultiPolygon, Ring } from '../geo/types.ts';
 import { multiPolygonToWkb, wkbToMultiPolygon } from '../geo/wkb.ts';
 import type { Layer } from '../io/layer.ts';
@@ -56,20 +56,11 @@ function keyValues(kind: DatasetKind, layer: Layer): (index: number, a: Attribut
   return (i, a) => [textOf(a, m.zone_id) ?? `${layer.name}#${i + 1}`, textOf(a, m.zone_name), zoneTypeOf(textOf(a, m.zone_type)) ?? typeFromName];
 }
 
-function swap(r: Ring): Ring {
-  const out = new Float64Array(r.length);
-  for (let i = 0; i < r.length; i += 2) {
-    out[i] = r[i + 1];
-    out[i + 1] = r[i];
-  }
-  return out;
-}
-
 /** The lon/lat transform of a CRS, or null when the CRS is unknown. */
 function lonLatOf(crs: DatasetCrs): ((r: Ring) => Ring) | null {
   if (crs.epsg === null) return null;
   const t: Transform = toLonLat(crsFromEpsg(crs.epsg));
-  return crs.swapped ? (r) => t(swap(r)) : (r) => t(r);
+  return crs.swapped ? (r) => t(swapRing(r)) : (r) => t(r);
 }
 
 /** The EPSG code is one redline can transform (crsFromEpsg's list), else an `invalid` error. */
