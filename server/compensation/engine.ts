@@ -1,7 +1,7 @@
 import { InputError } from '../errors.ts';
 import { checkRevenueShares, COMMON_OPTIONS, resolveOptions, type ProfileConfig } from './config.ts';
 import { selectFacilities } from './facilities.ts';
-import { fenWarnings, FinanceValues, unknownColumns } from './finance.ts';
+import { fenWarnings, financeRows, FinanceValues, unknownColumns } from './finance.ts';
 import { roundYuan, sum, yuan, ZERO } from './money.ts';
 import { addSplits, allocate, NO_PAYERS } from './payers.ts';
 import type { FacilitySelection, Profile, RuleContext } from './profile.ts';
@@ -186,7 +186,6 @@ export function compensate(input: CompensateInput): CompensationResult {
   const warnings: string[] = [];
   checkZoneTypes(profile, screening, warnings);
   if (finance.rows.length === 0) throw new InputError(finance.source, 'the finance table has no rows');
-  if (!finance.columns.includes('licence_id')) throw new InputError(finance.source, `no licence_id column (columns: ${finance.columns.join(', ')})`);
   const unknown = unknownColumns(finance);
   if (unknown.length > 0) warnings.push(`${finance.source}: column(s) ${unknown.join(', ')} are not finance columns and are ignored (a typo?)`);
   if (facilities && !profile.usesFacilities) warnings.push(`${profile.id} has no facilities item: the facility layer ${facilities.source} is not used`);
@@ -195,16 +194,10 @@ export function compensate(input: CompensateInput): CompensationResult {
   }
 
   const shared: Shared = { profile, screening, finance, facilities, options, shares, byId: new Map(screening.licences.map((l) => [l.licenceId, l])) };
-  const licences: LicenceCompensation[] = [];
-  const seen = new Map<string, number>();
-  for (const row of finance.rows) {
-    const f = new FinanceValues(finance, row);
-    const first = seen.get(f.licenceId);
-    if (first !== undefined) throw new InputError(finance.source, `row ${row.row}: licence ${f.licenceId} is already in row ${first}; one row per licence`);
-    seen.set(f.licenceId, row.row);
-    licences.push(compensateRow(shared, f));
-  }
-  const missing = screening.licences.filter((l) => (l.status === 'partial' || l.status === 'whole') && !seen.has(l.licenceId));
+  const rows = financeRows(finance);
+  const licences: LicenceCompensation[] = rows.map((f) => compensateRow(shared, f));
+  const inTable = new Set(rows.map((f) => f.licenceId));
+  const missing = screening.licences.filter((l) => (l.status === 'partial' || l.status === 'whole') && !inTable.has(l.licenceId));
   if (missing.length > 0) {
     warnings.push(`${missing.length} screened licence(s) with an exit have no row in ${finance.source}: ${missing.slice(0, 10).map((l) => l.licenceId).join(', ')}${missing.length > 10 ? ', …' : ''}`);
   }

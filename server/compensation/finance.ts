@@ -72,6 +72,22 @@ export function parseDate(text: string): string | null {
   return date.toISOString().slice(0, 10);
 }
 
+/**
+ * Every row of the table checked and typed, one row per licence: a second row for a licence is
+ * refused with both row numbers (which of two figures would be meant cannot be guessed).
+ */
+export function financeRows(table: FinanceTable): FinanceValues[] {
+  if (!table.columns.includes('licence_id')) throw new InputError(table.source, `no licence_id column (columns: ${table.columns.join(', ')})`);
+  const seen = new Map<string, number>();
+  return table.rows.map((row) => {
+    const f = new FinanceValues(table, row);
+    const first = seen.get(f.licenceId);
+    if (first !== undefined) throw new InputError(table.source, `row ${row.row}: licence ${f.licenceId} is already in row ${first}; one row per licence`);
+    seen.set(f.licenceId, row.row);
+    return f;
+  });
+}
+
 /** The typed cells of one finance row, with messages that name the row, licence and column. */
 export class FinanceValues {
   readonly licenceId: string;

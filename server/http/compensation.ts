@@ -4,7 +4,6 @@
  * number as screening.csv writes it, then decimal.js), so the service and the CLI compute the
  * same amounts to the fen.
  */
-import { FinanceValues } from '../compensation/finance.ts';
 import { Dec, type Decimal } from '../compensation/money.ts';
 import type {
   CompensationResult, FinanceRow, FinanceTable, LicenceCompensation, LineItem, PayerSplit, ScreenedBlock, ScreenedLicence,
@@ -12,7 +11,6 @@ import type {
 } from '../compensation/types.ts';
 import { csvCell } from '../io/csv.ts';
 import { COMPENSATION_COLUMNS, compensationRow } from '../io/compensation-out.ts';
-import { InputError } from '../errors.ts';
 import type { ScreeningResult } from '../screening/types.ts';
 import type { Json, Run, Store } from '../store/store.ts';
 import { runId } from './ids.ts';
@@ -78,21 +76,6 @@ export async function financeTable(store: Store, runId: number): Promise<Finance
   for (const r of rows) for (const c of Object.keys(r.cells)) if (c !== '' && !columns.includes(c)) columns.push(c);
   const source = (await store.financeSource(runId)) ?? 'finance';
   return { source, columns, rows: rows.map((r) => ({ row: r.row, cells: { ...r.cells } })) };
-}
-
-/**
- * Every cell checked as the engine checks it (a typo names row, licence and column), and one row
- * per licence: a table that passes here fails later only for what a rule needs and lacks.
- */
-export function checkFinanceTable(table: FinanceTable): void {
-  if (!table.columns.includes('licence_id')) throw new InputError(table.source, `no licence_id column (columns: ${table.columns.join(', ')})`);
-  const seen = new Map<string, number>();
-  for (const row of table.rows) {
-    const f = new FinanceValues(table, row);
-    const first = seen.get(f.licenceId);
-    if (first !== undefined) throw new InputError(table.source, `row ${row.row}: licence ${f.licenceId} is already in row ${first}; one row per licence`);
-    seen.set(f.licenceId, row.row);
-  }
 }
 
 /** The table with one licence's row replaced (or added after the last row). */

@@ -4,13 +4,13 @@
  * things a reviewer changes: the decision and the licence's finance row.
  */
 import type { Express, Request } from 'express';
-import { FINANCE_COLUMNS } from '../../compensation/finance.ts';
+import { FINANCE_COLUMNS, financeRows } from '../../compensation/finance.ts';
 import { licenceJson } from '../../io/compensation-out.ts';
 import type { Geometry } from 'geojson';
 import type { LicenceResult } from '../../screening/types.ts';
 import type { AuditEntry, Case, Json, Run } from '../../store/store.ts';
 import { actor, doneResult, param, runOr404, type Context } from '../context.ts';
-import { checkFinanceTable, financeTable, reviveLicence, withRow } from '../compensation.ts';
+import { financeTable, reviveLicence, withRow } from '../compensation.ts';
 import { badRequest, notFound } from '../errors.ts';
 import { lonLatFeatures, multiPolygonBox, multiPolygonGeoJson } from '../geojson.ts';
 import { runId } from '../ids.ts';
@@ -131,7 +131,8 @@ export function caseRoutes(app: Express, ctx: Context): void {
       throw badRequest(`licence_id ${cells.licence_id} in the body is not the case's licence ${licence.licenceId}`);
     }
     const table = withRow(await financeTable(ctx.store, run.id), licence.licenceId, cells, 'finance (entered in the service)');
-    checkFinanceTable(table);
+    // every cell checked as the engine checks it, one row per licence, before anything is stored
+    financeRows(table);
     await ctx.store.saveFinance(run.id, table, actor(req));
     const saved = (await ctx.store.finance(run.id, licence.licenceId))[0];
     res.json(saved?.cells ?? cells);

@@ -8,7 +8,8 @@ import { compensate } from '../../compensation/engine.ts';
 import { findProfile, profileIds } from '../../compensation/registry.ts';
 import { readFinance, type FinanceFile } from '../../io/finance.ts';
 import { actor, doneResult, param, runOr404, type Context } from '../context.ts';
-import { checkFinanceTable, compensationItems, financeTable, screeningInput } from '../compensation.ts';
+import { financeRows } from '../../compensation/finance.ts';
+import { compensationItems, financeTable, screeningInput } from '../compensation.ts';
 import { badRequest, conflict } from '../errors.ts';
 import { runId } from '../ids.ts';
 import { relabel } from '../import.ts';
@@ -26,7 +27,8 @@ export function compensationRoutes(app: Express, ctx: Context): void {
     } finally {
       await upload.remove();
     }
-    checkFinanceTable(finance.table);
+    // every cell checked as the engine checks it, one row per licence, before anything is stored
+    financeRows(finance.table);
     await ctx.store.saveFinance(run.id, finance.table, actor(req));
     res.json({ rows: finance.table.rows.length, columns: finance.table.columns, format: finance.format });
   });
