@@ -7,7 +7,7 @@
 import type { CompensationResult, FinanceTable } from '../compensation/types.ts';
 import { now } from './gpkg.ts';
 import { runRow } from './runs.ts';
-import { bool, checkActor, divisionPrefix, jsonText, parseJson, writeAudit, type Db } from './sql.ts';
+import { bool, checkActor, jsonText, listRows, parseJson, writeAudit, type Db } from './sql.ts';
 import {
   StoreError, type AuditEntry, type Case, type CaseFilter, type CompensationRecord, type Decision, type Json, type Page,
   type StoredCompensation, type StoredFinanceRow,
@@ -106,18 +106,7 @@ export function getCase(db: Db, id: number): Case | null {
 }
 
 export function listCases(db: Db, filter: CaseFilter = {}): Case[] {
-  const where: string[] = [];
-  const params: (string | number)[] = [];
-  if (filter.runId !== undefined) {
-    where.push('run_id = ?');
-    params.push(filter.runId);
-  }
-  if (filter.division !== undefined) {
-    where.push('division_code LIKE ?');
-    params.push(divisionPrefix(filter.division));
-  }
-  const sql = `SELECT * FROM cases${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id`;
-  return (db.prepare(sql).all(...params) as CaseRow[]).map((c) => caseOf(db, c));
+  return listRows<CaseRow>(db, 'cases', { run_id: filter.runId }, filter.division).map((c) => caseOf(db, c));
 }
 
 /** A case for a licence of a done run; it takes the licence's division code from the result. */

@@ -26,7 +26,7 @@ import { mapFields, textOf, zoneTypeOf, type FieldKey } from '../screening/field
 import {
   LONLAT_SRS, ensureEpsg, geometryBlob, multiPointWkb, multiPolygonBlob, now, parseBlob, touchContents, wkbEnvelope, wkbPoints,
 } from './gpkg.ts';
-import { bool, checkActor, checkDivision, divisionPrefix, jsonText, parseJson, writeAudit, type Db } from './sql.ts';
+import { bool, checkActor, checkDivision, jsonText, listRows, parseJson, writeAudit, type Db } from './sql.ts';
 import {
   StoreError, type Dataset, type DatasetCrs, type DatasetFilter, type DatasetKind, type DatasetSummary, type LayerMeta,
   type NewDataset, type StoredFeature,
@@ -122,18 +122,7 @@ export function getDataset(db: Db, id: number): Dataset | null {
 }
 
 export function listDatasets(db: Db, filter: DatasetFilter = {}): DatasetSummary[] {
-  const where: string[] = [];
-  const params: (string | number)[] = [];
-  if (filter.kind) {
-    where.push('kind = ?');
-    params.push(filter.kind);
-  }
-  if (filter.division !== undefined) {
-    where.push('division_code LIKE ?');
-    params.push(divisionPrefix(filter.division));
-  }
-  const sql = `SELECT * FROM datasets${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id`;
-  return (db.prepare(sql).all(...params) as DatasetRow[]).map(summaryOf);
+  return listRows<DatasetRow>(db, 'datasets', { kind: filter.kind }, filter.division).map(summaryOf);
 }
 
 /**

@@ -16,7 +16,7 @@
  * that happens to reuse the pid keeps the run "running" until it exits: rare, and safe.
  */
 import { now } from './gpkg.ts';
-import { checkActor, divisionPrefix, jsonText, parseJson, writeAudit, type Db } from './sql.ts';
+import { checkActor, jsonText, listRows, parseJson, writeAudit, type Db } from './sql.ts';
 import { StoreError, type NewRun, type Recovery, type Run, type RunFilter, type RunStatus } from './store.ts';
 
 export interface Owner {
@@ -53,18 +53,7 @@ export function getRun(db: Db, id: number): Run | null {
 }
 
 export function listRuns(db: Db, filter: RunFilter = {}): Run[] {
-  const where: string[] = [];
-  const params: string[] = [];
-  if (filter.status) {
-    where.push('status = ?');
-    params.push(filter.status);
-  }
-  if (filter.division !== undefined) {
-    where.push('division_code LIKE ?');
-    params.push(divisionPrefix(filter.division));
-  }
-  const sql = `SELECT * FROM runs${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id`;
-  return (db.prepare(sql).all(...params) as RunRow[]).map((r) => runOf(db, r));
+  return listRows<RunRow>(db, 'runs', { status: filter.status }, filter.division).map((r) => runOf(db, r));
 }
 
 /** A dataset a run may use: of the right kind, with a confirmed CRS. */

@@ -38,6 +38,26 @@ export function divisionPrefix(prefix: string): string {
   return `${prefix}%`;
 }
 
+/**
+ * The rows of a table in id order, filtered by the given columns' values (undefined: no filter)
+ * and by a division prefix: the one query behind every list of the store. Table and column names
+ * are the store's own literals, never input; values are bound.
+ */
+export function listRows<R>(db: Db, table: string, equal: Record<string, string | number | undefined>, division?: string): R[] {
+  const where: string[] = [];
+  const params: (string | number)[] = [];
+  for (const [column, value] of Object.entries(equal)) {
+    if (value === undefined) continue;
+    where.push(`${column} = ?`);
+    params.push(value);
+  }
+  if (division !== undefined) {
+    where.push('division_code LIKE ?');
+    params.push(divisionPrefix(division));
+  }
+  return db.prepare(`SELECT * FROM ${table}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id`).all(...params) as R[];
+}
+
 export function checkActor(by: string): string {
   if (by.trim() === '') throw new StoreError('invalid', 'who made the change is required for the audit log');
   return by;
